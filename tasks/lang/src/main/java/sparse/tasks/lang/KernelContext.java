@@ -1,0 +1,97 @@
+package sparse.tasks.lang;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The view one work-item has of its launch, for kernels in the {@code KernelContext} style.
+ * Field and method names follow TornadoVM's. Each comment says what the translator emits
+ * (OpenCL C / CUDA C).
+ */
+public final class KernelContext {
+    /** get_global_id(0) / blockIdx.x * blockDim.x + threadIdx.x */
+    public final int globalIdx;
+    /** get_global_id(1) / blockIdx.y * blockDim.y + threadIdx.y */
+    public final int globalIdy;
+    /** get_local_id(0) / threadIdx.x */
+    public final int localIdx;
+    /** get_local_id(1) / threadIdx.y */
+    public final int localIdy;
+    /** get_group_id(0) / blockIdx.x */
+    public final int groupIdx;
+    /** get_group_id(1) / blockIdx.y */
+    public final int groupIdy;
+    /** get_global_size(0) / gridDim.x * blockDim.x */
+    public final int globalGroupSizeX;
+    /** get_global_size(1) / gridDim.y * blockDim.y */
+    public final int globalGroupSizeY;
+    /** get_local_size(0) / blockDim.x */
+    public final int localGroupSizeX;
+    /** get_local_size(1) / blockDim.y */
+    public final int localGroupSizeY;
+
+    private final WorkGroup group;
+    private int nextLocalSlot;
+
+    public KernelContext(WorkGroup group, int localIdx, int localIdy, int groupIdx, int groupIdy,
+                         int localGroupSizeX, int localGroupSizeY, int groupCountX, int groupCountY) {
+        this.group = group;
+        this.localIdx = localIdx;
+        this.localIdy = localIdy;
+        this.groupIdx = groupIdx;
+        this.groupIdy = groupIdy;
+        this.localGroupSizeX = localGroupSizeX;
+        this.localGroupSizeY = localGroupSizeY;
+        this.globalIdx = groupIdx * localGroupSizeX + localIdx;
+        this.globalIdy = groupIdy * localGroupSizeY + localIdy;
+        this.globalGroupSizeX = groupCountX * localGroupSizeX;
+        this.globalGroupSizeY = groupCountY * localGroupSizeY;
+    }
+
+    /** barrier(CLK_LOCAL_MEM_FENCE) / __syncthreads(): every work-item of the group must reach it. */
+    public void localBarrier() {
+        group.barrier();
+    }
+
+    /** A {@code __local} / {@code __shared__} array; {@code length} must be a compile-time constant. */
+    public float[] allocateFloatLocalArray(int length) {
+        return (float[]) group.localArray(nextLocalSlot++, float[].class, length);
+    }
+
+    /** A {@code __local} / {@code __shared__} array; {@code length} must be a compile-time constant. */
+    public int[] allocateIntLocalArray(int length) {
+        return (int[]) group.localArray(nextLocalSlot++, int[].class, length);
+    }
+
+    /** atomic_add / atomicAdd; returns the old value. */
+    public int atomicAdd(int[] array, int index, int value) {
+        return (int) INT_ARRAY.getAndAdd(array, index, value);
+    }
+
+    /** atomic_max / atomicMax; returns the old value. */
+    public int atomicMax(int[] array, int index, int value) {
+        while (true) {
+            int old = (int) INT_ARRAY.getVolatile(array, index);
+            if (old >= value || INT_ARRAY.compareAndSet(array, index, old, value)) {
+                return old;
+            }
+        }
+    }
+
+    /** atomic_min / atomicMin; returns the old value. */
+    public int atomicMin(int[] array, int index, int value) {
+        while (true) {
+            int old = (int) INT_ARRAY.getVolatile(array, index);
+            if (old <= value || INT_ARRAY.compareAndSet(array, index, old, value)) {
+                return old;
+            }
+        }
+    }
+
+    /** atomic_cmpxchg / atomicCAS; returns the old value. */
+    public int atomicCompareAndSwap(int[] array, int index, int expected, int value) {
+        return (int) INT_ARRAY.compareAndExchange(array, index, expected, value);
+    }
+
+    private static final VarHandle INT_ARRAY = MethodHandles.arrayElementVarHandle(int[].class);
+}
