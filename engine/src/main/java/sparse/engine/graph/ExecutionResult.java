@@ -1,0 +1,21 @@
+package sparse.engine.graph;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import sparse.engine.backend.Device;
+
+/**
+ * What one execution of a plan did: the device that ran it, its wall-clock time (transfers
+ * included), and with profiling each task's device time in nanoseconds, by task id.
+ */
+public record ExecutionResult(String graph, Device device, long wallNanos, Map<String, Long> taskTimesNanos) {
+
+    @Override
+    public String toString() {
+        String tasks = taskTimesNanos.entrySet().stream()
+                .map(e -> String.format("%s %.1f us", e.getKey(), e.getValue() / 1e3))
+                .collect(Collectors.joining(", "));
+        return String.format("%s on %s %s (%s): %.1f us%s", graph, device.backend(), device.id(), device.name(),
+                wallNanos / 1e3, tasks.isEmpty() ? "" : "; " + tasks);
+    }
+}

@@ -1,0 +1,340 @@
+package sparse.engine.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import sparse.engine.backend.Backends;
+import sparse.engine.backend.Device;
+import sparse.engine.backend.Grid;
+
+/**
+ * Task graphs on every device this machine has: buffers kept on the device, transfers as
+ * declared, scalars read per execution, sub-range writes, grids and profiling.
+ */
+class TaskGraphTest {
+    static Stream<Device> devices() {
+        return Backends.devices().stream();
+    }
+
+    private static Random random(String test, Device device) {
+        long seed = System.nanoTime();
+        System.out.println(test + " on " + device.id() + ": seed " + seed);
+        return new Random(seed);
+    }
+
+    private static float[] randomFloats(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    private static float[] nans(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    private static void assertClose(double[] ref, float[] out, double bound) {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < ref.length; i++) {
+            diff += (out[i] - ref[i]) * (out[i] - ref[i]);
+            norm += ref[i] * ref[i];
+        }
+        double err = Math.sqrt(diff / norm);
+        assertTrue(err < bound, "relative error " + err + " over bound " + bound);
+    }
+
+    /** One float operation's result: within a few ulps; NaN where nothing may have been written. */
+    private static void assertNear(float expected, float actual, String what) {
+        if (Float.isNaN(expected)) {
+            assertTrue(Float.isNaN(actual), what + " is " + actual + ", not NaN");
+        } else {
+            assertEquals(expected, actual, 4 * Math.ulp(expected), what);
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void intermediateStaysOnTheDevice(Device d) {
+        Random r = random("intermediateStaysOnTheDevice", d);
+        int n = 1000;
+        float[] x = randomFloats(r, n);
+        float[] b = randomFloats(r, n);
+        float[] mid = nans(n);
+        float[] out = nans(n);
+        ImmutableTaskGraph graph = new TaskGraph("chain")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, x, b)
+                .task("scale", GraphKernels::scale, x, mid, 2f, n)
+                .task("add", GraphKernels::add, mid, b, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        double[] ref = new double[n];
+        for (int i = 0; i < n; i++) {
+            ref[i] = 2.0 * x[i] + b[i];
+        }
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            for (int run = 0; run < 2; run++) {
+                Arrays.fill(out, Float.NaN);
+                ExecutionResult result = plan.execute();
+                assertSame(d, result.device());
+                assertClose(ref, out, 1e-6);
+            }
+        }
+        for (float v : mid) {
+            assertTrue(Float.isNaN(v), "the host copy of the intermediate is never written");
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void firstExecutionVersusEveryExecution(Device d) {
+        Random r = random("firstExecutionVersusEveryExecution", d);
+        int n = 500;
+        float[] a = randomFloats(r, n);
+        float[] b = randomFloats(r, n);
+        float[] out = nans(n);
+        ImmutableTaskGraph graph = new TaskGraph("transfers")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, b)
+                .task("add", GraphKernelsTranslated.add, a, b, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        CountingDevice counting = new CountingDevice(d);
+        try (ExecutionPlan plan = new ExecutionPlan(counting, graph)) {
+            float[] firstA = a.clone();
+            plan.execute();
+            for (int run = 0; run < 3; run++) {
+                // both host arrays change; only b travels again
+                float[] newA = randomFloats(r, n);
+                float[] newB = randomFloats(r, n);
+                System.arraycopy(newA, 0, a, 0, n);
+                System.arraycopy(newB, 0, b, 0, n);
+                Arrays.fill(out, Float.NaN);
+                plan.execute();
+                double[] ref = new double[n];
+                for (int i = 0; i < n; i++) {
+                    ref[i] = (double) firstA[i] + b[i];
+                }
+                assertClose(ref, out, 1e-6);
+            }
+        }
+        // a, b and out have the same length: tell them apart by what was copied
+        List<Long> written = counting.buffers.stream().map(buf -> buf.elementsWritten).toList();
+        List<Long> read = counting.buffers.stream().map(buf -> buf.elementsRead).toList();
+        assertEquals(List.of((long) n, 4L * n, 0L), written, "a once, b every time, out never");
+        assertEquals(List.of(0L, 0L, 4L * n), read);
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void scalarsAreReadAtEachExecution(Device d) {
+        Random r = random("scalarsAreReadAtEachExecution", d);
+        int n = 1000;
+        float[] x = randomFloats(r, n);
+        float[] y = nans(n);
+        Scalar count = Scalar.ofInt(10);
+        Scalar factor = Scalar.ofFloat(0.5f);
+        ImmutableTaskGraph graph = new TaskGraph("scalars")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, x, y)
+                .task("scale", GraphKernels::scale, x, y, factor, count)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, y)
+                .snapshot();
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            for (int k : new int[]{10, 300, 999}) {
+                float f = k / 7f;
+                count.set(k);
+                factor.set(f);
+                plan.execute();
+                for (int i = 0; i < n; i++) {
+                    // elements not yet covered keep the NaN the first execution copied in
+                    float expected = i < k ? f * x[i] : Float.NaN;
+                    assertNear(expected, y[i], "element " + i + " after count " + k);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void cacheAppendSendsOnlyTheNewRows(Device d) {
+        Random r = random("cacheAppendSendsOnlyTheNewRows", d);
+        int width = 96, maxRows = 40, initialRows = 5;
+        float[] cache = nans(maxRows * width);
+        for (int i = 0; i < initialRows * width; i++) {
+            cache[i] = (float) r.nextGaussian();
+        }
+        float[] sums = nans(width);
+        Scalar rows = Scalar.ofInt(initialRows);
+        ImmutableTaskGraph graph = new TaskGraph("decode")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, cache)
+                .task("sums", GraphKernels::columnSums, cache, sums, rows)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, sums)
+                .snapshot();
+        CountingDevice counting = new CountingDevice(d);
+        try (ExecutionPlan plan = new ExecutionPlan(counting, graph)) {
+            plan.withGrid("decode.sums", Grid.covering(width, 32));
+            plan.execute();
+            CountingDevice.CountingBuffer cacheBuffer = counting.buffer(maxRows * width);
+            assertEquals(List.of("0+" + maxRows * width), cacheBuffer.writes);
+            for (int row = initialRows; row < maxRows; row++) {
+                for (int j = 0; j < width; j++) {
+                    cache[row * width + j] = (float) r.nextGaussian();
+                }
+                plan.write(cache, row * width, width);
+                rows.set(row + 1);
+                // a change to a row already sent, never written: the device keeps the old row
+                float stale = cache[0];
+                cache[0] = 1e6f;
+                Arrays.fill(sums, Float.NaN);
+                plan.execute();
+                cache[0] = stale;
+                double[] ref = new double[width];
+                for (int i = 0; i <= row; i++) {
+                    for (int j = 0; j < width; j++) {
+                        ref[j] += cache[i * width + j];
+                    }
+                }
+                assertClose(ref, sums, 1e-5);
+                assertEquals(row * width + "+" + width, cacheBuffer.writes.getLast());
+            }
+            assertEquals(maxRows * width + (long) (maxRows - initialRows) * width, cacheBuffer.elementsWritten,
+                    "the whole cache once, then one row per append");
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void underDemandCopiesBackOnlyWhenAsked(Device d) {
+        Random r = random("underDemandCopiesBackOnlyWhenAsked", d);
+        int n = 300;
+        float[] x = randomFloats(r, n);
+        float[] y = nans(n);
+        ImmutableTaskGraph graph = new TaskGraph("demand")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, y, 3f, n)
+                .transferToHost(DataTransferMode.UNDER_DEMAND, y)
+                .snapshot();
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            plan.execute();
+            assertTrue(Float.isNaN(y[0]), "not copied back by execute()");
+            plan.read(y, 100, 50);
+            for (int i = 0; i < n; i++) {
+                float expected = i >= 100 && i < 150 ? 3f * x[i] : Float.NaN;
+                assertNear(expected, y[i], "element " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void profilingReportsEachTaskTime(Device d) {
+        int n = 4096;
+        float[] x = randomFloats(random("profilingReportsEachTaskTime", d), n);
+        float[] mid = new float[n];
+        float[] out = new float[n];
+        ImmutableTaskGraph graph = new TaskGraph("timed")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, mid, 2f, n)
+                .task("add", GraphKernels::add, mid, x, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        assertEquals(List.of("timed.scale", "timed.add"), graph.taskIds());
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            ExecutionResult quiet = plan.execute();
+            assertEquals(Map.of(), quiet.taskTimesNanos());
+            ExecutionResult timed = plan.withProfiling(true).execute();
+            assertEquals(Set.of("timed.scale", "timed.add"), timed.taskTimesNanos().keySet());
+            timed.taskTimesNanos().forEach((id, ns) -> assertTrue(ns > 0, id + " took " + ns + " ns"));
+            assertTrue(timed.wallNanos() > 0);
+            assertSame(d, timed.device());
+            assertTrue(timed.toString().startsWith("timed on " + d.backend() + " " + d.id()), timed.toString());
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void gridsComeFromThePlanThenConfigurationThenTheLoopBounds(Device d) {
+        Random r = random("gridsComeFromThePlanThenConfigurationThenTheLoopBounds", d);
+        int n = 37, m = 1000;
+        float[] a = randomFloats(r, n);
+        float[] b = randomFloats(r, m);
+        float[] out = nans(n * m);
+        float[] scaled = nans(m);
+        ImmutableTaskGraph graph = new TaskGraph("grids")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
+                .task("outer", GraphKernels::outer, a, b, out, n, m)
+                .task("scale", GraphKernels::scale, b, scaled, 2f, m)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out, scaled)
+                .snapshot();
+        double[] ref = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                ref[i * m + j] = (double) a[i] * b[j];
+            }
+        }
+        CountingDevice counting = new CountingDevice(d);
+        int local = Math.min(256, d.maxWorkGroupSize());
+        try (ExecutionPlan plan = new ExecutionPlan(counting, graph)) {
+            plan.execute();
+            assertClose(ref, out, 1e-6);
+            assertEquals(Grid.covering(m, local), counting.lastGrid.get("scale"), "default: the bound n, rounded up");
+            assertEquals(Grid.of(48, 1008, 16, 16), counting.lastGrid.get("outer"), "default in 2-D: 16x16 groups");
+
+            plan.withConfiguredGrids(Map.of("grids.scale", Grid.of(128, 64), "other.task", Grid.of(64, 64)));
+            plan.execute();
+            assertEquals(Grid.of(128, 64), counting.lastGrid.get("scale"), "configured");
+
+            plan.withGrid("grids.scale", Grid.of(32, 32)).withGrid("grids.outer", Grid.of(8, 8, 4, 4));
+            Arrays.fill(out, Float.NaN);
+            Arrays.fill(scaled, Float.NaN);
+            plan.execute();
+            assertEquals(Grid.of(32, 32), counting.lastGrid.get("scale"), "the plan's own over configured");
+            assertClose(ref, out, 1e-6);
+            for (int j = 0; j < m; j++) {
+                assertEquals(2f * b[j], scaled[j], "a grid-stride loop covers n with any grid");
+            }
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)
+    @MethodSource("devices")
+    void contextKernelWithBarriersAfterAParallelOne(Device d) {
+        Random r = random("contextKernelWithBarriersAfterAParallelOne", d);
+        int capacity = 5000, local = 128;
+        int groups = (capacity + local - 1) / local;
+        float[] x = randomFloats(r, capacity);
+        float[] y = new float[capacity];
+        float[] sums = new float[groups];
+        Scalar n = Scalar.ofInt(0);
+        ImmutableTaskGraph graph = new TaskGraph("step")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, y, 0.5f, n)
+                .task("sums", GraphKernels::blockSums, y, sums, n)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, sums)
+                .snapshot();
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            plan.withGrid("step.sums", Grid.of((long) groups * local, local));
+            for (int length : new int[]{1, 1000, 4999, capacity}) {
+                n.set(length);
+                Arrays.fill(sums, Float.NaN);
+                plan.execute();
+                double[] ref = new double[groups];
+                for (int i = 0; i < length; i++) {
+                    ref[i / local] += 0.5 * x[i];
+                }
+                assertClose(ref, sums, 1e-5);
+            }
+        }
+    }
+}

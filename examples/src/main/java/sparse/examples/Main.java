@@ -1,0 +1,39 @@
+package sparse.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sparse} command: parses, then hands each subcommand to its own class. */
+@Command(name = "sparse", mixinStandardHelpOptions = true, version = "sparse 0.1.0",
+        description = "Long-context sparse attention (SOCKET, Sketch&Walk) with kernels written in Java.",
+        subcommands = {DevicesCommand.class, BandwidthCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status for bad input: unknown options, impossible budgets, malformed files. */
+    public static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line; returns the exit status. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            boolean badInput = e instanceof IllegalArgumentException || e instanceof sparse.config.ConfigException;
+            cmd.getErr().println("sparse: " + oneLine(e));
+            return badInput ? BAD_INPUT : 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+    }
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+}
