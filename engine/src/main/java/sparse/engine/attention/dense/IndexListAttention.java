@@ -1,0 +1,304 @@
+package sparse.engine.attention.dense;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import sparse.engine.attention.AttentionMethod;
+import sparse.engine.attention.DecodeResult;
+import sparse.engine.attention.LayerCache;
+import sparse.engine.backend.Device;
+import sparse.engine.backend.Grid;
+import sparse.engine.graph.DataTransferMode;
+import sparse.engine.graph.ExecutionPlan;
+import sparse.engine.graph.ExecutionResult;
+import sparse.engine.graph.Scalar;
+import sparse.engine.graph.TaskGraph;
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
+import sparse.tasks.lang.KernelSpec;
+
+/**
+ * What dense attention and the token selectors (oracle, StreamingLLM, SOCKET, hard LSH) share:
+ * per layer, one task graph on one device that hashes the rows cached since the last step,
+ * selects an index list per query head (or per group, or one for all), and runs flash-decode
+ * over the lists ({@link DecodeAttentionKernels}). A method supplies the selection as a
+ * {@link Selection}; this class keeps the layers' device state and runs the steps.
+ *
+ * <p>Each layer keeps its own device copy of K and V (and of whatever the method derives from
+ * them), so a layer's later loads upload only the rows appended since: a cache is taken to be
+ * append-only between loads of the same layer with the same arrays (rows already loaded are
+ * not read again; a shorter cache or new arrays start the layer over). The graph is built at
+ * the layer's first decode, when the number of query heads is known; that step also uploads
+ * and hashes the whole context. Each step reads back the output and the lists; query heads
+ * that share a list share its array in the {@link DecodeResult}.
+ */
+public abstract class IndexListAttention implements AttentionMethod {
+
+    /** The largest head dimension the flash-decode kernel takes. */
+    public static final int MAX_HEAD_DIM = DecodeAttentionKernels.TILE;
+    /** Task names, within the graph named after the method. */
+    static final String ATTEND = "attend";
+    static final String MERGE = "merge";
+    /** Flash-decode splits a list into at least this many chunks where it is long enough... */
+    private static final int TARGET_CHUNKS = 16;
+    /** ...of one to this many tiles each. */
+    private static final int MAX_TILES_PER_CHUNK = 8;
+
+    private final Device device;
+    private final Map<Integer, Layer> layers = new HashMap<>();
+    private Layer current;
+    private boolean profiling;
+    private ExecutionResult lastExecution;
+
+    protected IndexListAttention(Device device) {
+        if (device == null) {
+            throw new IllegalArgumentException("device is null");
+        }
+        this.device = device;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** With profiling, each step waits for every task and records its device time (for benchmarks). */
+    public void setProfiling(boolean on) {
+        profiling = on;
+    }
+
+    /** The last step's execution: device, wall time, and with profiling each task's time; null before any. */
+    public ExecutionResult lastExecution() {
+        return lastExecution;
+    }
+
+    /**
+     * The arrays and step scalars of one layer's graph that a selection uses. The selection
+     * fills {@code indices [rows][listStride]} and {@code counts [rows]} (and, for a weighted
+     * method, {@code logWeights} laid out like {@code indices}); the arrays have room for
+     * {@code rows × capacity} entries.
+     *
+     * @param listStride  this step's distance between list rows: the longest list a row can
+     *                    get, so that full rows lie packed and read back in one copy
+     * @param appendFrom  first cached row not hashed yet
+     * @param appendCount rows to hash this step (0 on most steps)
+     * @param visible     keys this step attends over
+     */
+    protected record LayerArrays(int hq, int hkv, int d, int capacity, int rows, Scalar listStride,
+                                 float[] q, short[] k, short[] v, int[] indices, int[] counts, float[] logWeights,
+                                 Scalar appendFrom, Scalar appendCount, Scalar visible) {
+
+        /** The id of task {@code task} in a graph named {@code graph}. */
+        public static String id(String graph, String task) {
+            return graph + "." + task;
+        }
+    }
+
+    /** One decode step as a selection sees it. */
+    protected record Step(int visible, int appendFrom, int appendCount, boolean firstHashing) {
+    }
+
+    /** A method's part of one layer's graph. */
+    protected interface Selection {
+        /** Adds, in order, the tasks that hash the appended rows and fill the lists. */
+        void addTasks(TaskGraph graph);
+
+        /**
+         * Sets this step's scalars and the grids of its tasks; returns the longest list a row
+         * can get (at most {@code visible}), which becomes the list stride.
+         */
+        int prepare(ExecutionPlan plan, Step step);
+    }
+
+    /** Index lists per layer: {@code hq} (one per query head), {@code hkv} (one per group) or 1 (one for all). */
+    protected abstract int listRows(int hq, int hkv);
+
+    /** Whether the lists carry log weights that the attention adds to the logits. */
+    protected boolean weighted() {
+        return false;
+    }
+
+    protected abstract Selection newSelection(LayerArrays arrays);
+
+    @Override
+    public final void load(int layer, LayerCache cache) {
+        if (cache.d() > MAX_HEAD_DIM) {
+            throw new IllegalArgumentException("head dimension " + cache.d() + " exceeds " + MAX_HEAD_DIM
+                    + ", the largest the flash-decode kernel takes");
+        }
+        Layer l = layers.get(layer);
+        if (l == null || l.cache.k() != cache.k() || l.cache.v() != cache.v() || l.cache.hkv() != cache.hkv()
+                || l.cache.d() != cache.d() || l.cache.capacity() != cache.capacity()) {
+            if (l != null) {
+                l.close();
+            }
+            l = new Layer(cache);
+            layers.put(layer, l);
+        } else if (cache.length() < l.hashed) {
+            l.restart();
+        }
+        l.cache = cache;
+        current = l;
+        if (l.plan != null) {
+            l.upload();
+        }
+    }
+
+    @Override
+    public final DecodeResult decode(float[] q, int hq, int visible) {
+        Layer l = current;
+        if (l == null) {
+            throw new IllegalStateException(name() + ": decode before any load");
+        }
+        LayerCache cache = l.cache;
+        if (hq < 1 || hq % cache.hkv() != 0) {
+            throw new IllegalArgumentException("query heads " + hq + " must be a positive multiple of the cache's "
+                    + cache.hkv() + " key/value heads");
+        }
+        if (q.length != hq * cache.d()) {
+            throw new IllegalArgumentException("q holds " + q.length + " values, not hq*d = " + hq * cache.d());
+        }
+        if (visible < 1 || visible > cache.length()) {
+            throw new IllegalArgumentException("visible tokens " + visible + " outside [1, " + cache.length()
+                    + "] (the cached length)");
+        }
+        if (l.plan == null || l.arrays.hq() != hq) {
+            l.build(hq);
+        }
+        l.upload();
+        return l.step(q, visible);
+    }
+
+    /** A grid size: {@code n} rounded up to a multiple of {@code m}, at least {@code m}. */
+    protected static long roundUp(long n, int m) {
+        return Math.max(1, (n + m - 1) / m) * m;
+    }
+
+    @Override
+    public void close() {
+        for (Layer l : layers.values()) {
+            l.close();
+        }
+        layers.clear();
+        current = null;
+    }
+
+    /** One layer's graph, plan and device state. */
+    private final class Layer implements AutoCloseable {
+        LayerCache cache;
+        LayerArrays arrays;
+        Selection selection;
+        ExecutionPlan plan;
+        float[] partialMax;
+        float[] partialSum;
+        float[] partialAcc;
+        float[] out;
+        final Scalar chunks = Scalar.ofInt(1);
+        final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE);
+        /** Rows of K and V on the device, and rows hashed there. */
+        int uploaded;
+        int hashed;
+
+        Layer(LayerCache cache) {
+            this.cache = cache;
+        }
+
+        void build(int hq) {
+            close();
+            int hkv = cache.hkv(), d = cache.d(), capacity = cache.capacity();
+            int rows = listRows(hq, hkv);
+            int maxChunks = Math.max(1, Math.ceilDiv(capacity, DecodeAttentionKernels.TILE));
+            arrays = new LayerArrays(hq, hkv, d, capacity, rows, Scalar.ofInt(capacity), new float[hq * d],
+                    cache.k(), cache.v(), new int[rows * capacity], new int[rows],
+                    new float[weighted() ? rows * capacity : 1], Scalar.ofInt(0), Scalar.ofInt(0), Scalar.ofInt(0));
+            partialMax = new float[hq * maxChunks];
+            partialSum = new float[hq * maxChunks];
+            partialAcc = new float[hq * maxChunks * d];
+            out = new float[hq * d];
+            selection = newSelection(arrays);
+
+            TaskGraph graph = new TaskGraph(name()).transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.q());
+            selection.addTasks(graph);
+            graph.task(ATTEND, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeOverIndexList"),
+                            arrays.q(), arrays.k(), arrays.v(), arrays.indices(), arrays.counts(), arrays.logWeights(),
+                            partialMax, partialSum, partialAcc, hq, hkv, d, capacity, arrays.listStride(), hq / rows, chunks,
+                            chunk, weighted() ? 1 : 0)
+                    .task(MERGE, KernelSpec.lookup(DecodeAttentionKernels.class, "mergePartials"),
+                            partialMax, partialSum, partialAcc, out, hq, d, chunks)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.counts(), out)
+                    .transferToHost(DataTransferMode.UNDER_DEMAND, arrays.indices());
+            plan = new ExecutionPlan(device, graph.snapshot());
+            uploaded = 0;
+            hashed = 0;
+        }
+
+        /** Forgets what the device holds: the next step uploads and hashes every row again. */
+        void restart() {
+            uploaded = 0;
+            hashed = 0;
+        }
+
+        /** Copies the rows cached since the last upload, head by head. */
+        void upload() {
+            int length = cache.length();
+            if (length > uploaded) {
+                int d = cache.d();
+                for (int h = 0; h < cache.hkv(); h++) {
+                    int from = (h * cache.capacity() + uploaded) * d;
+                    plan.write(cache.k(), from, (length - uploaded) * d);
+                    plan.write(cache.v(), from, (length - uploaded) * d);
+                }
+                uploaded = length;
+            }
+        }
+
+        DecodeResult step(float[] q, int visible) {
+            int length = cache.length();
+            System.arraycopy(q, 0, arrays.q(), 0, q.length);
+            Step step = new Step(visible, hashed, length - hashed, hashed == 0);
+            arrays.appendFrom().set(step.appendFrom());
+            arrays.appendCount().set(step.appendCount());
+            arrays.visible().set(visible);
+            int longest = selection.prepare(plan, step);
+            arrays.listStride().set(longest);
+
+            int tile = DecodeAttentionKernels.TILE;
+            int tilesPerChunk = Math.clamp(Math.ceilDiv(longest, TARGET_CHUNKS * tile), 1, MAX_TILES_PER_CHUNK);
+            int n = Math.max(1, Math.ceilDiv(longest, tilesPerChunk * tile));
+            chunk.set(tilesPerChunk * tile);
+            chunks.set(n);
+            int hq = arrays.hq();
+            plan.withGrid(LayerArrays.id(name(), ATTEND), Grid.of((long) n * tile, hq, tile, 1))
+                    .withGrid(LayerArrays.id(name(), MERGE), Grid.covering((long) hq * arrays.d(), 128));
+            lastExecution = plan.withProfiling(profiling).execute();
+            hashed = length;
+
+            // full rows lie packed: one copy; otherwise a copy per row
+            int rows = arrays.rows();
+            int[] counts = arrays.counts();
+            int[] indices = arrays.indices();
+            boolean full = Arrays.stream(counts).allMatch(c -> c == longest);
+            if (full) {
+                plan.read(indices, 0, rows * longest);
+            }
+            int[][] lists = new int[rows][];
+            for (int r = 0; r < rows; r++) {
+                if (!full) {
+                    plan.read(indices, r * longest, counts[r]);
+                }
+                lists[r] = Arrays.copyOfRange(indices, r * longest, r * longest + counts[r]);
+            }
+            int[][] selected = new int[hq][];
+            for (int h = 0; h < hq; h++) {
+                selected[h] = lists[h / (hq / rows)];
+            }
+            return new DecodeResult(selected, out.clone());
+        }
+
+        @Override
+        public void close() {
+            if (plan != null) {
+                plan.close();
+                plan = null;
+            }
+        }
+    }
+}

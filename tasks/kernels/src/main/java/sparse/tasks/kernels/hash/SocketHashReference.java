@@ -1,0 +1,98 @@
+package sparse.tasks.kernels.hash;
+
+/**
+ * Float64 reference of {@link SocketHashKernels}, written from the definitions: codes bit by
+ * bit, and bucket probabilities as the explicit softmax over all {@code 2^bits} corners (not
+ * the product form the kernel uses). Same layouts as the kernels.
+ */
+public final class SocketHashReference {
+    private SocketHashReference() {
+    }
+
+    /** {@code ⟨k_{h,t}, w_{l,p}⟩} in double. */
+    public static double projection(short[] k, int h, int t, float[] planes, int l, int p, int capacity, int d, int bits) {
+        double z = 0;
+        int kBase = (h * capacity + t) * d;
+        int wBase = (l * bits + p) * d;
+        for (int i = 0; i < d; i++) {
+            z += (double) Float.float16ToFloat(k[kBase + i]) * planes[wBase + i];
+        }
+        return z;
+    }
+
+    /** Codes {@code [hkv][tables][capacity]} of the first {@code n} tokens (the rest 0). */
+    public static int[] keyCodes(short[] k, float[] planes, int hkv, int capacity, int d, int tables, int bits, int n) {
+        int[] codes = new int[hkv * tables * capacity];
+        for (int h = 0; h < hkv; h++) {
+            for (int l = 0; l < tables; l++) {
+                for (int t = 0; t < n; t++) {
+                    int c = 0;
+                    for (int p = 0; p < bits; p++) {
+                        if (projection(k, h, t, planes, l, p, capacity, d, bits) >= 0) {
+                            c |= 1 << (bits - 1 - p);
+                        }
+                    }
+                    codes[(h * tables + l) * capacity + t] = c;
+                }
+            }
+        }
+        return codes;
+    }
+
+    /** {@code ‖v‖₂} per {@code [hkv][capacity]} row, first {@code n} tokens. */
+    public static double[] valueNorms(short[] v, int hkv, int capacity, int d, int n) {
+        double[] norms = new double[hkv * capacity];
+        for (int h = 0; h < hkv; h++) {
+            for (int t = 0; t < n; t++) {
+                double s = 0;
+                for (int i = 0; i < d; i++) {
+                    double x = Float.float16ToFloat(v[(h * capacity + t) * d + i]);
+                    s += x * x;
+                }
+                norms[h * capacity + t] = Math.sqrt(s);
+            }
+        }
+        return norms;
+    }
+
+    /**
+     * {@code Prob_l(r | q)} for every query head, table and bucket, {@code [hq][tables][2^bits]}:
+     * {@code softmax_r(Σ_p tanh(⟨q, w_{l,p}⟩)/√d · c_r[p] / tau)}, {@code c_r[p] = +1} where bit p
+     * of r (weight {@code 2^(bits-1-p)}) is set, −1 where not.
+     */
+    public static double[] bucketProbabilities(float[] q, float[] planes, int hq, int d, int tables, int bits, double tau) {
+        int buckets = 1 << bits;
+        double[] prob = new double[hq * tables * buckets];
+        double[] h = new double[bits];
+        double[] logits = new double[buckets];
+        for (int head = 0; head < hq; head++) {
+            for (int l = 0; l < tables; l++) {
+                for (int p = 0; p < bits; p++) {
+                    double z = 0;
+                    for (int i = 0; i < d; i++) {
+                        z += (double) q[head * d + i] * planes[(l * bits + p) * d + i];
+                    }
+                    h[p] = Math.tanh(z) / Math.sqrt(d);
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int r = 0; r < buckets; r++) {
+                    double s = 0;
+                    for (int p = 0; p < bits; p++) {
+                        s += ((r >> (bits - 1 - p)) & 1) == 1 ? h[p] : -h[p];
+                    }
+                    logits[r] = s / tau;
+                    max = Math.max(max, logits[r]);
+                }
+                double sum = 0;
+                for (int r = 0; r < buckets; r++) {
+                    sum += Math.exp(logits[r] - max);
+                }
+                int base = (head * tables + l) * buckets;
+                for (int r = 0; r < buckets; r++) {
+                    prob[base + r] = Math.exp(logits[r] - max) / sum;
+                }
+            }
+        }
+        return prob;
+    }
+}

@@ -1,0 +1,163 @@
+package sparse.tasks.kernels.score;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import sparse.tasks.kernels.TestData;
+import sparse.tasks.kernels.hash.Hyperplanes;
+import sparse.tasks.kernels.hash.SocketHashKernels;
+import sparse.tasks.kernels.hash.SocketHashReference;
+
+class ScoreKernelsTest {
+
+    /**
+     * Soft-collision scores from the same codes: the kernel's fp32 factor tables and sums
+     * against the float64 explicit-softmax tables.
+     */
+    @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5}")
+    @CsvSource({"8,2,64,1000,8,1", "8,2,64,1000,10,0", "32,8,128,4096,10,1", "4,4,64,700,6,1"})
+    void softCollisionScoresMatchTheReference(int hq, int hkv, int d, int n, int bits, int norms) {
+        long seed = TestData.seed("softCollisionScores");
+        SplittableRandom r = new SplittableRandom(seed);
+        int capacity = n + 24, tables = 60;
+        double tau = 0.4;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
+        int[] codes = new int[hkv * tables * capacity];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = r.nextInt(1 << bits);
+        }
+        float[] valueNorms = new float[hkv * capacity];
+        double[] refNorms = new double[valueNorms.length];
+        for (int i = 0; i < valueNorms.length; i++) {
+            valueNorms[i] = (float) (1 + r.nextDouble() * 3);
+            refNorms[i] = valueNorms[i];
+        }
+
+        int lowBits = bits / 2;
+        float[] projections = new float[hq * tables * bits];
+        float[] high = new float[hq * tables << (bits - lowBits)];
+        float[] low = new float[hq * tables << lowBits];
+        SocketHashKernels.queryProjections(q, planes, projections, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)));
+        SocketHashKernels.queryTables(projections, high, low, hq, tables, bits);
+        float[] scores = TestData.poisonedFloats(hq * capacity);
+        if (bits <= 8) {
+            byte[] b = new byte[codes.length];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (byte) codes[i];
+            }
+            ScoreKernels.softCollisionScoresFromBytes(b, valueNorms, high, low, scores, hq, hkv, capacity, n, tables, bits, norms);
+        } else {
+            short[] s = new short[codes.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (short) codes[i];
+            }
+            ScoreKernels.softCollisionScoresFromShorts(s, valueNorms, high, low, scores, hq, hkv, capacity, n, tables, bits, norms);
+        }
+        double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
+        double[] ref = ScoreReference.softCollisionScores(codes, norms == 1 ? refNorms : null, prob, hq, hkv, capacity, n, tables, bits);
+        for (int h = 0; h < hq; h++) {
+            double err = TestData.relativeError(scores, h * capacity, ref, h * n, n);
+            assertTrue(err < 1e-5, "head " + h + ": relative error " + err);
+            assertTrue(Float.isNaN(scores[h * capacity + n]), "wrote past n");
+        }
+    }
+
+    @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3}")
+    @CsvSource({"8,2,64,1000", "32,8,128,4096"})
+    void exactScoresAndGroupSumsMatchTheReference(int hq, int hkv, int d, int n) {
+        long seed = TestData.seed("exactScores");
+        SplittableRandom r = new SplittableRandom(seed);
+        int capacity = n + 8;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        short[] k = TestData.halfs(r, hkv * capacity * d, 1.0);
+        float[] scores = TestData.poisonedFloats(hq * capacity);
+        ScoreKernels.exactScores(q, k, scores, hq, hkv, d, capacity, n);
+        double[] ref = ScoreReference.exactScores(q, k, hq, hkv, d, capacity, n);
+        for (int h = 0; h < hq; h++) {
+            double err = TestData.relativeError(scores, h * capacity, ref, h * n, n);
+            assertTrue(err < 1e-5, "head " + h + ": relative error " + err);
+        }
+
+        float[] group = TestData.poisonedFloats(hkv * capacity);
+        ScoreKernels.sumOverGroup(scores, group, hq, hkv, capacity, n);
+        double[] refGroup = ScoreReference.sumOverGroup(ref, hq, hkv, n);
+        for (int g = 0; g < hkv; g++) {
+            double err = TestData.relativeError(group, g * capacity, refGroup, g * n, n);
+            assertTrue(err < 1e-5, "group " + g + ": relative error " + err);
+        }
+    }
+
+    /** The float helpers behind the collision probability, over the whole range they see. */
+    @Test
+    void expm1Log1pAndArcCosAreAccurate() {
+        for (double x = -200; x <= 1; x += 0.01357) {
+            double ref = Math.expm1(x);
+            assertTrue(Math.abs(ScoreKernels.expm1((float) x) - ref) <= 3e-7 * Math.abs(ref) + 1e-30, "expm1(" + x + ")");
+        }
+        for (double x = 1e-12; x < 1; x *= 1.7) {
+            for (double v : new double[]{x, -x}) {
+                double ref = Math.expm1((float) v);
+                assertTrue(Math.abs(ScoreKernels.expm1((float) v) - ref) <= 3e-7 * Math.abs(ref), "expm1(" + v + ")");
+                double lref = Math.log1p((float) v);
+                assertTrue(Math.abs(ScoreKernels.log1p((float) v) - lref) <= 3e-7 * Math.abs(lref), "log1p(" + v + ")");
+            }
+        }
+        assertTrue(ScoreKernels.log1p(-1f) == Float.NEGATIVE_INFINITY);
+        for (double x = -1; x <= 1; x += 0.001) {
+            assertTrue(Math.abs(ScoreKernels.arcCos((float) x) - Math.acos((float) x)) < 5e-7, "acos(" + x + ")");
+        }
+    }
+
+    @Test
+    void inverseCollisionLogWeightsMatchTheReference() {
+        long seed = TestData.seed("inverseCollisionLogWeights");
+        SplittableRandom r = new SplittableRandom(seed);
+        int hq = 8, hkv = 2, d = 64, capacity = 1000, n = 1000, tables = 75, bits = 8, sink = 4, window = 16;
+        int listStride = n;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        short[] k = TestData.halfs(r, hkv * capacity * d, 1.0);
+        // keys that point along the query so that some collision probabilities are near 1
+        for (int j = 0; j < 50; j++) {
+            for (int i = 0; i < d; i++) {
+                k[(j * 7) * d + i] = Float.floatToFloat16(q[i] * (1 + j % 3));
+            }
+        }
+        float[] mean = new float[hkv * d];
+        double[] refMean = new double[hkv * d];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = (float) (0.1 * r.nextGaussian());
+            refMean[i] = mean[i];
+        }
+        int[] indices = new int[hq * listStride];
+        int[] counts = new int[hq];
+        for (int h = 0; h < hq; h++) {
+            int c = 0;
+            for (int j = 0; j < n; j++) {
+                if (j < sink || j >= n - window || r.nextInt(4) == 0) {
+                    indices[h * listStride + c++] = j;
+                }
+            }
+            counts[h] = c;
+        }
+        float[] out = TestData.poisonedFloats(hq * listStride);
+        ScoreKernels.inverseCollisionLogWeights(q, k, mean, indices, counts, out, hq, hkv, d, capacity, listStride, sink,
+                window, tables, bits);
+        for (int h = 0; h < hq; h++) {
+            double[] ref = new double[counts[h]];
+            for (int s = sink; s < counts[h] - window; s++) {
+                ref[s] = ScoreReference.inverseCollisionLogWeight(q, k, refMean, h, indices[h * listStride + s], hq, hkv,
+                        d, capacity, tables, bits);
+            }
+            double err = TestData.relativeError(out, h * listStride, ref, 0, counts[h]);
+            assertTrue(err < 1e-4, "head " + h + ": relative error " + err);
+            assertTrue(out[h * listStride] == 0f && out[h * listStride + counts[h] - 1] == 0f, "sink and window weigh 1");
+            if (counts[h] < listStride) {
+                assertTrue(Float.isNaN(out[h * listStride + counts[h]]), "wrote past the list");
+            }
+        }
+    }
+}
