@@ -1,0 +1,188 @@
+package sparse.tasks.kernels.walk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import sparse.tasks.kernels.TestData;
+import sparse.tasks.kernels.WorkGroups;
+import sparse.tasks.kernels.sketch.SketchReference;
+
+class WalkKernelsTest {
+
+    @ParameterizedTest(name = "prev={0} size={1}")
+    @CsvSource({"0,5", "3,5", "5,5", "7,5"})
+    void carryIsPaddedWithTheIdentity(int prevSize, int size) {
+        long seed = TestData.seed("padCarry");
+        float[] prev = TestData.floats(new SplittableRandom(seed), Math.max(1, prevSize * prevSize), 1.0);
+        float[] out = TestData.poisonedFloats(size * size);
+        WalkKernels.padCarry(prev, prevSize, size, out);
+        double[] ref = WalkReference.padCarry(SketchReference.widen(prev), prevSize, size);
+        for (int i = 0; i < ref.length; i++) {
+            assertEquals(ref[i], out[i], 0.0, "entry " + i);
+        }
+    }
+
+    /** d steps of the walk from a carry against the dense float64 walk. */
+    @ParameterizedTest(name = "size={0} hops={1} carry={2}")
+    @CsvSource({"1,3,0", "6,3,1", "33,3,1", "20,1,0", "50,5,1"})
+    void walkMatchesTheReference(int size, int hops, int carry) {
+        long seed = TestData.seed("walk");
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = causalStochastic(r, size);
+        float[] start = carry == 1 ? causalStochastic(r, size) : a.clone();
+        float beta = 0.25f;
+        float[] s = start.clone();
+        for (int t = 0; t < hops; t++) {
+            float[] next = TestData.poisonedFloats(size * size);
+            WalkKernels.walkStep(a, s, size, beta, next);
+            s = next;
+        }
+        double[] ref = WalkReference.walk(SketchReference.widen(a), SketchReference.widen(start), size, beta, hops);
+        double err = TestData.relativeError(s, ref);
+        assertTrue(err < 1e-5, "relative error " + err);
+    }
+
+    @ParameterizedTest(name = "size={0} stride={1}")
+    @CsvSource({"1,1", "9,12", "40,40"})
+    void vectorWalkMatchesTheReference(int size, int stride) {
+        long seed = TestData.seed("vectorWalk");
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] square = causalStochastic(r, size);
+        float[] a = new float[stride * stride];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(square, i * size, a, i * stride, size);
+        }
+        float[] rv = causalStochastic(r, size);   // any positive row will do
+        float[] row = Arrays.copyOfRange(rv, (size - 1) * size, size * size);
+        float[] s = row.clone();
+        for (int t = 0; t < 3; t++) {
+            float[] next = TestData.poisonedFloats(size);
+            WalkKernels.walkVectorStep(row, s, a, stride, size, 0.25f, next);
+            s = next;
+        }
+        double[] ref = WalkReference.walkVector(SketchReference.widen(row), SketchReference.widen(a), stride, size, 0.25, 3);
+        assertTrue(TestData.relativeError(s, ref) < 1e-5);
+    }
+
+    @ParameterizedTest(name = "updates={0}")
+    @CsvSource({"1", "7"})
+    void blockRowIsTheRunningMean(int updates) {
+        long seed = TestData.seed("blockRow");
+        SplittableRandom r = new SplittableRandom(seed);
+        int stride = 6, row = 4, cols = 5;
+        float[] a = TestData.floats(r, stride * stride, 1.0);
+        float[] before = a.clone();
+        double[] mean = new double[cols];
+        for (int u = 0; u < updates; u++) {
+            float[] rv = TestData.floats(r, cols, 1.0);
+            WalkKernels.updateBlockRow(a, stride, row, cols, rv, 1.0f / (u + 1));
+            for (int j = 0; j < cols; j++) {
+                mean[j] += rv[j] / (double) updates;
+            }
+        }
+        assertTrue(TestData.relativeError(a, row * stride, mean, 0, cols) < 1e-6);
+        for (int i = 0; i < a.length; i++) {
+            if (i / stride != row || i % stride >= cols) {
+                assertEquals(before[i], a[i], "entry " + i + " changed");
+            }
+        }
+    }
+
+    /** Thresholds, for rows with 0, 1, 2 and many candidates, with and without ties. */
+    @ParameterizedTest(name = "rows={0} sink={1} window={2} q={3} levels={4} local={5}")
+    @CsvSource({"40,2,1,0.875,0,16", "40,2,3,0.875,4,64", "70,1,1,0.5,0,32", "12,0,1,0.875,0,8", "30,3,2,0.0,0,8",
+            "30,1,1,1.0,3,16"})
+    void rowQuantilesMatchTheReference(int rows, int sink, int window, float quantile, int levels, int local) {
+        long seed = TestData.seed("rowQuantiles");
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] w = scores(r, rows * rows, levels);
+        float[] thresholds = TestData.poisonedFloats(rows);
+        WorkGroups.run(rows, 1, local, ctx -> WalkKernels.rowQuantiles(ctx, w, rows, 0, sink, window, quantile, thresholds));
+        double[] wide = SketchReference.widen(w);
+        for (int i = 0; i < rows; i++) {
+            double ref = WalkReference.threshold(wide, i * rows, i, sink, window, quantile);
+            assertEquals(ref, thresholds[i], Math.abs(ref) * 1e-6, "row " + i);
+        }
+        // the mask from the kernel's thresholds follows the rule exactly
+        int[] keep = TestData.poisonedInts(rows * rows);
+        int denseFrom = rows - 4;
+        WalkKernels.selectBlocks(w, rows, thresholds, sink, window, denseFrom, keep);
+        boolean[] ref = WalkReference.selectBlocks(wide, rows, SketchReference.widen(thresholds), sink, window, denseFrom);
+        for (int i = 0; i < rows * rows; i++) {
+            assertEquals(ref[i] ? 1 : 0, keep[i], "tile (" + i / rows + ", " + i % rows + ")");
+        }
+    }
+
+    /** Above the quantile of its candidates a row keeps about (1 − q) of them. */
+    @ParameterizedTest(name = "levels={0}")
+    @CsvSource({"0", "2"})
+    void selectionKeepsTheTopOfTheCandidates(int levels) {
+        long seed = TestData.seed("selectionShare");
+        SplittableRandom r = new SplittableRandom(seed);
+        int rows = 1, cols = 801, sink = 0, window = 0;
+        float[] s = scores(r, cols, levels);
+        float[] thresholds = TestData.poisonedFloats(1);
+        WorkGroups.run(1, 1, 64, ctx -> WalkKernels.rowQuantiles(ctx, s, cols, cols, sink, window, 0.875f, thresholds));
+        long kept = 0;
+        for (float x : s) {
+            kept += x >= thresholds[0] ? 1 : 0;
+        }
+        if (levels == 0) {
+            assertEquals(cols - 700, kept, "distinct values: exactly the top 101 of 801 (from sorted position 700)");
+        } else {
+            assertTrue(kept >= 100, "ties at the threshold are all kept: " + kept);
+        }
+    }
+
+    @ParameterizedTest(name = "row={0} sink={1} window={2} heads={3} local={4}")
+    @CsvSource({"0,1,1,2,8", "1,1,1,1,8", "99,3,5,4,8", "99,3,5,4,64", "300,8,16,8,128", "2,0,1,3,32"})
+    void decodeListMatchesTheReference(int row, int sink, int window, int heads, int local) {
+        long seed = TestData.seed("decodeList");
+        SplittableRandom r = new SplittableRandom(seed);
+        int cols = row + 1;
+        float[] s = scores(r, cols, 0);
+        float[] thresholds = TestData.poisonedFloats(1);
+        WorkGroups.run(1, 1, local, ctx -> WalkKernels.rowQuantiles(ctx, s, cols, row, sink, window, 0.875f, thresholds));
+        int[] blocks = TestData.poisonedInts(cols + 1);
+        int[] spans = TestData.poisonedInts(2 * heads);
+        WorkGroups.run(1, 1, local, ctx -> WalkKernels.listKeptBlocks(ctx, s, row, thresholds, sink, window, heads, blocks, spans));
+        int[] ref = WalkReference.keptBlocks(SketchReference.widen(s), row, thresholds[0], sink, window);
+        for (int h = 0; h < heads; h++) {
+            assertEquals(0, spans[2 * h], "start of head " + h);
+            assertEquals(ref.length, spans[2 * h + 1], "count of head " + h);
+        }
+        assertArrayEquals(ref, Arrays.copyOf(blocks, ref.length));
+        assertEquals(0xDEADBEEF, blocks[ref.length], "wrote past the list");
+        assertEquals(row, ref[ref.length - 1], "the current block is always kept");
+    }
+
+    /** A random lower-triangular matrix with positive entries and rows summing to 1. */
+    static float[] causalStochastic(SplittableRandom r, int size) {
+        float[] a = new float[size * size];
+        for (int i = 0; i < size; i++) {
+            double sum = 0;
+            for (int j = 0; j <= i; j++) {
+                a[i * size + j] = (float) (0.1 + r.nextDouble());
+                sum += a[i * size + j];
+            }
+            for (int j = 0; j <= i; j++) {
+                a[i * size + j] = (float) (a[i * size + j] / sum);
+            }
+        }
+        return a;
+    }
+
+    /** Positive scores; with levels > 0 only that many distinct values, so rows have ties. */
+    private static float[] scores(SplittableRandom r, int n, int levels) {
+        float[] w = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = levels > 0 ? (1 + r.nextInt(levels)) / 64.0f : (float) r.nextDouble() / 16;
+        }
+        return w;
+    }
+}
