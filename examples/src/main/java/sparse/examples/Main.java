@@ -2,11 +2,14 @@ package sparse.examples;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import sparse.config.ConfigException;
+import sparse.engine.attention.workload.WorkloadException;
+import sparse.engine.model.gguf.GgufFormatException;
 
 /** The {@code sparse} command: parses, then hands each subcommand to its own class. */
 @Command(name = "sparse", mixinStandardHelpOptions = true, version = "sparse 0.1.0",
         description = "Long-context sparse attention (SOCKET, Sketch&Walk) with kernels written in Java.",
-        subcommands = {DevicesCommand.class, BandwidthCommand.class})
+        subcommands = {DevicesCommand.class, BandwidthCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad input: unknown options, impossible budgets, malformed files. */
@@ -20,7 +23,8 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            boolean badInput = e instanceof IllegalArgumentException || e instanceof sparse.config.ConfigException;
+            boolean badInput = e instanceof IllegalArgumentException || e instanceof ConfigException
+                    || e instanceof WorkloadException || e instanceof GgufFormatException;
             cmd.getErr().println("sparse: " + oneLine(e));
             return badInput ? BAD_INPUT : 1;
         });

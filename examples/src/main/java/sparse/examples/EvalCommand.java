@@ -1,0 +1,137 @@
+package sparse.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.eval.EvalCase;
+import sparse.engine.attention.eval.EvalChart;
+import sparse.engine.attention.eval.EvalReport;
+import sparse.engine.attention.eval.EvalRow;
+import sparse.engine.attention.eval.EvalRunner;
+import sparse.engine.attention.methods.MethodSettings;
+import sparse.engine.attention.methods.Methods;
+import sparse.engine.attention.workload.SyntheticParams;
+import sparse.engine.attention.workload.Workload;
+import sparse.engine.backend.Backends;
+import sparse.engine.backend.Device;
+
+/** {@code sparse eval}: every method at every density on one workload, against float64 dense attention. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Accuracy of attention methods on a workload: density, top-k recall, attention-mass recall, output error.")
+final class EvalCommand implements Runnable {
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Option(names = "--workload", defaultValue = "synthetic", description = "synthetic or npy:DIR (q.npy, k.npy, v.npy) (default ${DEFAULT-VALUE})")
+    String workload;
+
+    @Option(names = "--context", defaultValue = "16384", description = "synthetic: cached tokens T (default ${DEFAULT-VALUE})")
+    int context;
+
+    @Option(names = "--layers", defaultValue = "2", description = "synthetic: layers (default ${DEFAULT-VALUE})")
+    int layers;
+
+    @Option(names = "--queries", defaultValue = "8", description = "synthetic: decode steps per layer (default ${DEFAULT-VALUE})")
+    int queries;
+
+    @Option(names = "--seed", defaultValue = "1", description = "synthetic: seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--methods", split = ",", defaultValue = "dense,oracle,socket,sketchwalk,quest,hardlsh,streaming",
+            description = "methods to compare (default ${DEFAULT-VALUE})")
+    List<String> methods;
+
+    @Option(names = "--density", split = ",", defaultValue = "0.05,0.1,0.2", description = "requested densities (default ${DEFAULT-VALUE})")
+    List<Double> densities;
+
+    @Option(names = "--sink", defaultValue = "-1", description = "sink tokens S (default: 128, shrinking to T/16)")
+    int sink;
+
+    @Option(names = "--window", defaultValue = "-1", description = "window tokens W (default: 128, shrinking to T/16)")
+    int window;
+
+    @Option(names = "--socket-bits", defaultValue = "10", description = "SOCKET bits per table P, at most 16 (default ${DEFAULT-VALUE})")
+    int socketBits;
+
+    @Option(names = "--socket-tables", defaultValue = "60", description = "SOCKET tables L (default ${DEFAULT-VALUE})")
+    int socketTables;
+
+    @Option(names = "--socket-tau", defaultValue = "0.4", description = "SOCKET temperature (default ${DEFAULT-VALUE})")
+    double socketTau;
+
+    @Option(names = "--socket-shared", description = "SOCKET: one list per KV-head group instead of per query head")
+    boolean socketShared;
+
+    @Option(names = "--sketch-dim", defaultValue = "0", description = "Sketch&Walk sketch size m, at most the padded head dim (default: the padded head dim)")
+    int sketchDim;
+
+    @Option(names = "--sketch-dense-layers", split = ",", description = "layers Sketch&Walk attends densely (default: none in eval, "
+            + "whose layers are independent attention samples; the model default 0,1 applies to generate)")
+    List<Integer> sketchDenseLayers = List.of();
+
+    @Option(names = "--json", description = "one JSON object per line and per (method, density)")
+    boolean json;
+
+    @Option(names = "--chart", paramLabel = "PNG", description = "write a chart of attention-mass recall against density")
+    Path chart;
+
+    @Override
+    public void run() {
+        for (double d : densities) {
+            if (!(d > 0 && d <= 1)) {
+                throw new IllegalArgumentException("density must be in (0, 1], got " + d);
+            }
+        }
+        methods.forEach(MethodSettings::checkName);
+        if (sink < TokenBudget.AUTO || window < TokenBudget.AUTO) {
+            throw new IllegalArgumentException("sink and window must be ≥ 0");
+        }
+        MethodSettings settings = new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared,
+                sketchDim, Set.copyOf(sketchDenseLayers));
+        List<EvalCase> cases = new ArrayList<>();
+        for (String m : methods) {
+            for (double d : m.equals("dense") ? List.of(1.0) : densities) {
+                settings.options(m, d);
+                cases.add(new EvalCase(m, d));
+            }
+        }
+        Device device = Backends.select(deviceOptions.config());
+        Workload w = Workload.open(workload, SyntheticParams.defaults(seed).withContext(context).withLayers(layers).withQueries(queries));
+
+        List<EvalRow> rows;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval").setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).setInitialMax(1).build()) {
+            rows = EvalRunner.run(w, cases, (m, d) -> Methods.open(m, d, settings, device), (stage, done, total) -> {
+                bar.maxHint(total);
+                bar.stepTo(done);
+                bar.setExtraMessage(stage);
+            });
+        }
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("workload", w.source());
+        context.put("device", device.id());
+        if (json) {
+            System.out.print(EvalReport.jsonLines(rows, context));
+        } else {
+            System.out.println("workload " + w.source() + " on " + device.id() + " (" + device.name() + ")");
+            System.out.print(EvalReport.table(rows));
+        }
+        if (chart != null) {
+            try {
+                EvalChart.writePng(rows, "attention-mass recall, " + w.source(), chart);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot write the chart " + chart + ": " + e.getMessage());
+            }
+        }
+    }
+}
