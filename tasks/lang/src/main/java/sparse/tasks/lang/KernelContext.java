@@ -48,7 +48,7 @@ public final class KernelContext {
         this.globalGroupSizeY = groupCountY * localGroupSizeY;
     }
 
-    /** barrier(CLK_LOCAL_MEM_FENCE) / __syncthreads(): every work-item of the group must reach it. */
+    /** barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE) / __syncthreads(): every work-item of the group must reach it. */
     public void localBarrier() {
         group.barrier();
     }

@@ -53,14 +53,14 @@ public final class KernelMath {
         return (float) Math.floor(x);
     }
 
-    /** fmin / fminf */
+    /** fmin / fminf: a NaN operand yields the other one, as C's fmin does (unlike Math.min) */
     public static float min(float a, float b) {
-        return Math.min(a, b);
+        return Float.isNaN(a) ? b : Float.isNaN(b) ? a : Math.min(a, b);
     }
 
-    /** fmax / fmaxf */
+    /** fmax / fmaxf: a NaN operand yields the other one, as C's fmax does (unlike Math.max) */
     public static float max(float a, float b) {
-        return Math.max(a, b);
+        return Float.isNaN(a) ? b : Float.isNaN(b) ? a : Math.max(a, b);
     }
 
     /** min / min */

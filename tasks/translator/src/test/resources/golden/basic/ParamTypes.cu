@@ -1,0 +1,10 @@
+// ParamTypes (ParamTypes.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
+
+extern "C" __global__ void ParamTypes_all(int i, long long l, float f, short s, signed char b, float* fa, int* ia, short* sa, signed char* ba, long long* la, int fa_length, int ia_length, int sa_length, int ba_length, int la_length) {
+    int k = (int)(blockIdx.x * blockDim.x + threadIdx.x);
+    fa[k] = f + fa_length;
+    ia[k] = i + ia_length;
+    sa[k] = s;
+    ba[k] = b;
+    la[k] = l + la_length;
+}

@@ -1,0 +1,22 @@
+// LocalReduce (LocalReduce.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
+
+extern "C" __global__ void LocalReduce_sum(float* in, float* out, int n, int in_length, int out_length) {
+    __shared__ float partial[256];
+    __shared__ int counts[16];
+    int gid = (int)(blockIdx.x * blockDim.x + threadIdx.x);
+    int lid = (int)threadIdx.x;
+    partial[lid] = gid < n ? in[gid] : 0.0f;
+    if (lid < 16) {
+        counts[lid] = 0;
+    }
+    __syncthreads();
+    for (int stride = 256 / 2; stride > 0; stride /= 2) {
+        if (lid < stride) {
+            partial[lid] += partial[lid + stride];
+        }
+        __syncthreads();
+    }
+    if (lid == 0) {
+        out[(int)blockIdx.x] = partial[0];
+    }
+}

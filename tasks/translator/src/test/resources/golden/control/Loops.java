@@ -1,0 +1,55 @@
+import sparse.tasks.lang.Kernel;
+import sparse.tasks.lang.KernelContext;
+
+class Loops {
+    @Kernel
+    static void loops(KernelContext ctx, int[] a, int n) {
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (a[i] < 0) {
+                continue;
+            }
+            if (a[i] > 100) {
+                break;
+            }
+            sum += a[i];
+        }
+        for (int i = 0, j = n - 1; i < j; i++, j--) {
+            sum += a[i] * a[j];
+        }
+        int k;
+        for (k = 0; ; k++) {
+            if (k * k > n) {
+                break;
+            }
+        }
+        int w = n;
+        while (w > 1) {
+            w /= 2;
+        }
+        do {
+            w++;
+        } while (w < 10);
+        while (true) {
+            if (--w < 0) {
+                break;
+            }
+        }
+        for (;;) {
+            break;
+        }
+        {
+            int scoped = 3;
+            sum += scoped;
+        }
+        if (sum > 0) {
+            sum = 1;
+        } else if (sum < 0) {
+            sum = -1;
+        } else {
+            sum = 0;
+        }
+        if (n == 0) return;
+        a[ctx.globalIdx] = sum + k + w;
+    }
+}

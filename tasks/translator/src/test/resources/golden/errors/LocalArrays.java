@@ -1,0 +1,24 @@
+import sparse.tasks.lang.Kernel;
+import sparse.tasks.lang.KernelContext;
+
+class LocalArrays {
+    @Kernel
+    static void placement(KernelContext ctx, float[] a) {
+        float[] s = ctx.allocateFloatLocalArray(64);
+        if (a.length > 0) {
+            float[] t = ctx.allocateFloatLocalArray(8); // expect-error: [line 9] local arrays must be allocated in a statement of the @Kernel method's body itself
+            t[0] = 1;
+        }
+        a[0] = sum(s); // expect-error: [line 12] local arrays cannot be passed to helper methods
+        scratch(ctx);
+    }
+
+    static float sum(float[] values) {
+        return values[0];
+    }
+
+    static void scratch(KernelContext ctx) {
+        int[] mine = ctx.allocateIntLocalArray(4); // expect-error: [line 21] local arrays must be allocated in a statement of the @Kernel method's body itself
+        mine[0] = 1;
+    }
+}
