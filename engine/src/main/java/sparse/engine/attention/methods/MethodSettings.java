@@ -35,6 +35,11 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
                 SketchWalkOptions.defaults().sketchDim(), SketchWalkOptions.defaults().denseLayers());
     }
 
+    /** These settings with Sketch&amp;Walk's dense layers replaced. */
+    public MethodSettings withSketchDenseLayers(Set<Integer> layers) {
+        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, sketchDim, layers);
+    }
+
     /**
      * Checks a method name, throwing a one-line error listing the known ones.
      */
