@@ -1,0 +1,470 @@
+package sparse.engine.model.device;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import sparse.engine.attention.AttentionMethod;
+import sparse.engine.attention.DecodeResult;
+import sparse.engine.attention.LayerCache;
+import sparse.engine.backend.Device;
+import sparse.engine.backend.Grid;
+import sparse.engine.graph.DataTransferMode;
+import sparse.engine.graph.ExecutionPlan;
+import sparse.engine.graph.Scalar;
+import sparse.engine.graph.TaskGraph;
+import sparse.engine.model.gguf.GgufFile;
+import sparse.engine.model.llama.LlamaConfig;
+import sparse.engine.model.llama.LlamaWeights;
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
+import sparse.tasks.kernels.cache.KvCacheKernels;
+import sparse.tasks.kernels.ffn.SwigluKernels;
+import sparse.tasks.kernels.matvec.EmbeddingKernels;
+import sparse.tasks.kernels.matvec.MatvecKernels;
+import sparse.tasks.kernels.norm.RmsNormKernels;
+import sparse.tasks.kernels.rope.RopeKernels;
+import sparse.tasks.kernels.select.SelectKernels;
+import sparse.tasks.lang.KernelSpec;
+
+/**
+ * A Llama forward pass on one device, one token at a time, as task graphs (the steps of
+ * {@link sparse.engine.model.llama.Llama#forward}, each a kernel). Weights go to the device on
+ * the first step; after that a step sends only its token and position (kernel scalars) and
+ * brings back only the logits.
+ *
+ * <p>Attention is either dense on the device, inside the graph (the key/value cache lives on
+ * the device only: each step's kernels append the new row there), or an
+ * {@link AttentionMethod}. A method works on host arrays ({@link LayerCache}) and runs its own
+ * kernels, so the step is cut at each such layer into segments, each a graph and a plan: a
+ * segment ends with the layer's q, k and v (and the residual stream) coming back; the host
+ * appends k and v in fp16 to its cache, the method attends, and the next segment starts by
+ * sending the attention output and the residual stream. Which layers use the method is a
+ * per-layer choice ({@link #hostAttention}); today it is all of them or none.
+ */
+public final class DeviceLlama implements AutoCloseable {
+
+    /** The tasks of a step; a task is named after its step and layer ({@code attend3}). */
+    enum Op {
+        EMBED, ATTN_NORM, Q, K, V, ROPE_Q, ROPE_K, APPEND, POSITIONS, ATTEND, MERGE, WO, FFN_NORM, GATE, UP, SWIGLU,
+        DOWN, OUTPUT_NORM, LOGITS;
+
+        String task(int layer) {
+            return name().toLowerCase() + (layer < 0 ? "" : Integer.toString(layer));
+        }
+    }
+
+    /** Flash-decode: a chunk of a list is one to this many tiles... */
+    private static final int MAX_TILES_PER_CHUNK = 8;
+    /** ...and a list is split into at least this many chunks where it is long enough. */
+    private static final int TARGET_CHUNKS = 16;
+    /** Work-items per group of the positions list and of the parallel-loop kernels. */
+    private static final int LIST_GROUP = 256;
+    private static final int ITEM_GROUP = 128;
+
+    private final LlamaConfig config;
+    private final DeviceWeights weights;
+    private final Device device;
+    private final int capacity;
+    private final AttentionMethod method;   // null: dense attention on the device
+    private final boolean[] hostAttention;  // (layer) whether the layer's attention is the method's
+    private final int reduceGroup;          // work-items of a matvec or RMSNorm group
+
+    private final float[] x;        // (dim) residual stream
+    private final float[] xb;       // (dim) normalised input of attention, feed-forward and head
+    private final float[] q;        // (heads * headSize) query of the current token
+    private final float[] k;        // (kvHeads * headSize) key of the current token
+    private final float[] v;        // (kvHeads * headSize) value of the current token
+    private final float[] att;      // (heads * headSize) attention output
+    private final float[] hb;       // (hiddenDim) feed-forward gate, then silu(gate) * up
+    private final float[] hb2;      // (hiddenDim) feed-forward up projection
+    private final float[] logits;   // (vocabulary)
+    private final float[] inverseFrequency; // (headSize / 2) RoPE: base^(-2j / headSize)
+    private final short[][] keyCache;   // (layer) (kvHeads, capacity, headSize) fp16, post-RoPE: on the device
+    private final short[][] valueCache; // (layer) (kvHeads, capacity, headSize) fp16   (host for method layers)
+    private final int[] positions;      // (capacity) dense attention's index list 0 .. pos, all heads
+    private final int[] positionCount;  // (1)
+    private final float[] noWeights;    // (1) the flash-decode kernel's unused log weights
+    private final float[] partialMax;   // (heads, maxChunks) flash-decode partials
+    private final float[] partialSum;   // (heads, maxChunks)
+    private final float[] partialAcc;   // (heads, maxChunks, headSize)
+
+    private final Scalar token = Scalar.ofInt(0);
+    private final Scalar pos = Scalar.ofInt(0);
+    private final Scalar visible = Scalar.ofInt(1);
+    private final Scalar chunks = Scalar.ofInt(1);
+    private final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE);
+
+    private final List<Segment> segments = new ArrayList<>();
+    private long attendedKeys;  // keys attended, summed over heads, layers and steps
+    private long visibleKeys;   // keys visible, likewise
+
+    /** One graph of a step, and the layer whose method attention runs after it (-1: none, the last). */
+    private record Segment(ExecutionPlan plan, int hostLayer, List<String> attendIds, String positionsId) {
+    }
+
+    /**
+     * A model on {@code device} for sequences of up to {@code capacity} tokens, with dense
+     * attention on the device ({@code method} null) or {@code method} in every layer (which
+     * this model then owns: it closes it, also when this constructor fails).
+     */
+    public DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method) {
+        this(config, weights, device, capacity, method, defaultReduceGroup(device));
+    }
+
+    /** As above, with {@code reduceGroup} work-items per matvec and RMSNorm group (a power of two; for tuning). */
+    DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method,
+                int reduceGroup) {
+        this.method = method;  // first, so that a failure below closes it
+        try {
+            if (Integer.bitCount(reduceGroup) != 1 || reduceGroup > maxReduceGroup(device)) {
+                throw new IllegalArgumentException("work-groups of " + reduceGroup + " are not a power of two up to "
+                        + maxReduceGroup(device));
+            }
+            if (capacity < 1 || capacity > config.contextLength()) {
+                throw new IllegalArgumentException("capacity " + capacity + " outside [1, context length "
+                        + config.contextLength() + "]");
+            }
+            long cacheElements = (long) config.kvHeads() * capacity * config.headSize();
+            if (cacheElements > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("a layer's cache of " + capacity + " tokens needs " + cacheElements
+                        + " elements, more than one Java array holds");
+            }
+            if (method == null && config.headSize() > DecodeAttentionKernels.TILE) {
+                throw new IllegalArgumentException("head size " + config.headSize() + " exceeds "
+                        + DecodeAttentionKernels.TILE + ", the largest the flash-decode kernel takes");
+            }
+            this.config = config;
+            this.weights = weights;
+            this.device = device;
+            this.capacity = capacity;
+            this.hostAttention = new boolean[config.layers()];
+            Arrays.fill(hostAttention, method != null);
+            this.reduceGroup = reduceGroup;
+
+            int qDim = config.heads() * config.headSize();
+            int kvDim = config.kvHeads() * config.headSize();
+            x = new float[config.dim()];
+            xb = new float[config.dim()];
+            q = new float[qDim];
+            k = new float[kvDim];
+            v = new float[kvDim];
+            att = new float[qDim];
+            hb = new float[config.hiddenDim()];
+            hb2 = new float[config.hiddenDim()];
+            logits = new float[config.vocabularySize()];
+            inverseFrequency = new float[config.headSize() / 2];
+            for (int j = 0; j < inverseFrequency.length; j++) {
+                inverseFrequency[j] = (float) Math.pow(config.ropeBase(), -2.0 * j / config.headSize());
+            }
+            keyCache = new short[config.layers()][(int) cacheElements];
+            valueCache = new short[config.layers()][(int) cacheElements];
+            positions = new int[capacity];
+            positionCount = new int[1];
+            noWeights = new float[1];
+            int maxChunks = Math.ceilDiv(capacity, DecodeAttentionKernels.TILE);
+            partialMax = new float[config.heads() * maxChunks];
+            partialSum = new float[config.heads() * maxChunks];
+            partialAcc = new float[config.heads() * maxChunks * config.headSize()];
+            buildSegments();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The model in {@code file} (its weights read into memory, then sent to the device on the first step). */
+    public static DeviceLlama load(GgufFile file, Device device, int capacity, AttentionMethod method) {
+        LlamaConfig config = LlamaConfig.fromGguf(file);
+        DeviceWeights weights = DeviceWeights.read(file.path(), LlamaWeights.fromGguf(file, config));
+        return new DeviceLlama(config, weights, device, capacity, method);
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** Tokens the cache has room for. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The attention method's name: {@code dense} when attention runs in the graph. */
+    public String attention() {
+        return method == null ? "dense" : method.name();
+    }
+
+    /** Keys attended over keys visible, summed over every head, layer and step so far (NaN before any). */
+    public double density() {
+        return visibleKeys == 0 ? Double.NaN : (double) attendedKeys / visibleKeys;
+    }
+
+    /**
+     * Runs {@code tokenId} at position {@code position}, after positions 0 .. position-1 have
+     * been run, and returns the logits of the next token (an array overwritten by the next call).
+     */
+    public float[] forward(int tokenId, int position) {
+        if (tokenId < 0 || tokenId >= config.vocabularySize()) {
+            throw new IllegalArgumentException("token " + tokenId + " outside the vocabulary of " + config.vocabularySize());
+        }
+        if (position < 0 || position >= capacity) {
+            throw new IllegalArgumentException("position " + position + " outside the cache of " + capacity);
+        }
+        if (segments.isEmpty()) {
+            throw new IllegalStateException("the model is closed");
+        }
+        token.set(tokenId);
+        pos.set(position);
+        visible.set(position + 1);
+        setAttentionGrids(position + 1);
+        for (Segment s : segments) {
+            s.plan().execute();
+            if (s.hostLayer() >= 0) {
+                attendOnHost(s.hostLayer(), position);
+            }
+        }
+        for (boolean host : hostAttention) {
+            if (!host) {  // dense on the device: every head attends every visible key
+                attendedKeys += (long) config.heads() * (position + 1);
+                visibleKeys += (long) config.heads() * (position + 1);
+            }
+        }
+        return logits;
+    }
+
+    @Override
+    public void close() {
+        for (Segment s : segments) {
+            s.plan().close();
+        }
+        segments.clear();
+        if (method != null) {
+            method.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- a step
+
+    /** Flash-decode chunks for this step's list, and the launch grids that follow from them. */
+    private void setAttentionGrids(int visibleTokens) {
+        int tile = DecodeAttentionKernels.TILE;
+        int tilesPerChunk = Math.clamp(Math.ceilDiv(visibleTokens, TARGET_CHUNKS * tile), 1, MAX_TILES_PER_CHUNK);
+        int n = Math.ceilDiv(visibleTokens, tilesPerChunk * tile);
+        chunk.set(tilesPerChunk * tile);
+        chunks.set(n);
+        for (Segment s : segments) {
+            if (s.positionsId() != null) {
+                int local = Math.min(LIST_GROUP, device.maxWorkGroupSize());
+                s.plan().withGrid(s.positionsId(), Grid.of(Math.ceilDiv(visibleTokens, local) * (long) local, 1, local, 1));
+            }
+            for (String id : s.attendIds()) {
+                s.plan().withGrid(id, Grid.of((long) n * tile, config.heads(), tile, 1));
+            }
+        }
+    }
+
+    /** The method's attention of {@code layer}: k and v into the host cache in fp16, then decode. */
+    private void attendOnHost(int layer, int position) {
+        int d = config.headSize();
+        for (int h = 0; h < config.kvHeads(); h++) {
+            int dst = (h * capacity + position) * d;
+            for (int i = 0; i < d; i++) {
+                keyCache[layer][dst + i] = Float.floatToFloat16(k[h * d + i]);
+                valueCache[layer][dst + i] = Float.floatToFloat16(v[h * d + i]);
+            }
+        }
+        method.load(layer, new LayerCache(config.kvHeads(), d, capacity, position + 1, keyCache[layer], valueCache[layer]));
+        DecodeResult r = method.decode(q, config.heads(), position + 1);
+        System.arraycopy(r.output(), 0, att, 0, att.length);
+        for (int[] selected : r.selected()) {
+            attendedKeys += selected.length;
+        }
+        visibleKeys += (long) config.heads() * (position + 1);
+    }
+
+    // ---------------------------------------------------------------- the graphs
+
+    /** Cuts the step at every layer whose attention runs on the host. */
+    private void buildSegments() {
+        SegmentBuilder b = new SegmentBuilder(0, false);
+        b.embed();
+        for (int l = 0; l < config.layers(); l++) {
+            b.preAttention(l);
+            if (hostAttention[l]) {
+                segments.add(b.build(l));
+                b = new SegmentBuilder(segments.size(), true);
+            } else {
+                b.deviceAttention(l);
+            }
+            b.postAttention(l);
+        }
+        b.head();
+        segments.add(b.build(-1));
+    }
+
+    /** Work-items per matvec and RMSNorm group: 256 on devices, one on the JVM, whose work-items are threads. */
+    private static int defaultReduceGroup(Device device) {
+        return device.backend().equals("jvm") ? 1 : Integer.highestOneBit(maxReduceGroup(device));
+    }
+
+    private static int maxReduceGroup(Device device) {
+        return Math.min(Math.min(MatvecKernels.MAX_GROUP, RmsNormKernels.MAX_GROUP), device.maxWorkGroupSize());
+    }
+
+    /** The tasks of one segment, the arrays it reads from the host once, and its fixed grids. */
+    private final class SegmentBuilder {
+        final TaskGraph graph;
+        final boolean fromHost;
+        final Set<Object> uploadOnce = Collections.newSetFromMap(new IdentityHashMap<>());
+        final List<Object> uploadOrder = new ArrayList<>();
+        final Map<String, Grid> grids = new LinkedHashMap<>();
+        final List<String> attendIds = new ArrayList<>();
+        String positionsId;
+
+        /** {@code fromHost}: the segment starts after a host attention, from x and att sent over. */
+        SegmentBuilder(int index, boolean fromHost) {
+            this.graph = new TaskGraph("llama" + index);
+            this.fromHost = fromHost;
+        }
+
+        // token embedding
+        void embed() {
+            String name = Op.EMBED.task(-1);
+            int dim = config.dim();
+            switch (weights.tokenEmbedding()) {
+                case WeightMatrix.F32 m -> graph.task(name, EmbeddingKernels::embedF32, once(m.w()), x, token, dim);
+                case WeightMatrix.F16 m -> graph.task(name, EmbeddingKernels::embedF16, once(m.w()), x, token, dim);
+                case WeightMatrix.Bf16 m -> graph.task(name, EmbeddingKernels::embedBf16, once(m.w()), x, token, dim);
+                case WeightMatrix.Q8 m -> graph.task(name, EmbeddingKernels::embedQ8, once(m.scales()), once(m.quants()), x,
+                        token, dim);
+            }
+            items(name, dim);
+        }
+
+        void preAttention(int l) {
+            // attention RMSNorm
+            rmsNorm(Op.ATTN_NORM.task(l), weights.attentionNorm()[l]);
+            // q, k, v projections
+            matvec(Op.Q.task(l), weights.wq()[l], xb, q, false);
+            matvec(Op.K.task(l), weights.wk()[l], xb, k, false);
+            matvec(Op.V.task(l), weights.wv()[l], xb, v, false);
+            // RoPE on q and k
+            graph.task(Op.ROPE_Q.task(l), RopeKernels::ropeAdjacentPairs, q, once(inverseFrequency), config.heads(),
+                    config.headSize(), pos);
+            items(Op.ROPE_Q.task(l), q.length / 2);
+            graph.task(Op.ROPE_K.task(l), RopeKernels::ropeAdjacentPairs, k, once(inverseFrequency), config.kvHeads(),
+                    config.headSize(), pos);
+            items(Op.ROPE_K.task(l), k.length / 2);
+        }
+
+        /** Appends k and v to the layer's device cache, then flash-decode over positions 0 .. pos. */
+        void deviceAttention(int l) {
+            int heads = config.heads(), kvHeads = config.kvHeads(), d = config.headSize();
+            graph.task(Op.APPEND.task(l), KvCacheKernels::appendRow, k, v, keyCache[l], valueCache[l], kvHeads, capacity,
+                    d, pos);
+            items(Op.APPEND.task(l), k.length);
+            if (positionsId == null) {  // the list every layer of this segment shares
+                String name = Op.POSITIONS.task(-1);
+                graph.task(name, SelectKernels::sinkAndWindow, positions, positionCount, 1, capacity, visible, visible, 0);
+                positionsId = graph.name() + "." + name;
+            }
+            String attend = Op.ATTEND.task(l);
+            // by its spec: its 18 arguments are more than TaskGraph's method-reference overloads take
+            graph.task(attend, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeOverIndexList"), q, keyCache[l],
+                    valueCache[l], positions, positionCount, noWeights, partialMax, partialSum, partialAcc, heads, kvHeads,
+                    d, capacity, capacity, heads, chunks, chunk, 0);
+            attendIds.add(graph.name() + "." + attend);
+            String merge = Op.MERGE.task(l);
+            graph.task(merge, DecodeAttentionKernels::mergePartials, partialMax, partialSum, partialAcc, att, heads, d,
+                    chunks);
+            items(merge, heads * d);
+        }
+
+        void postAttention(int l) {
+            // output projection, residual
+            matvec(Op.WO.task(l), weights.wo()[l], att, x, true);
+            // feed-forward RMSNorm
+            rmsNorm(Op.FFN_NORM.task(l), weights.ffnNorm()[l]);
+            // SwiGLU: down(silu(gate(x)) * up(x)), residual
+            matvec(Op.GATE.task(l), weights.ffnGate()[l], xb, hb, false);
+            matvec(Op.UP.task(l), weights.ffnUp()[l], xb, hb2, false);
+            graph.task(Op.SWIGLU.task(l), SwigluKernels::swiglu, hb, hb2, config.hiddenDim());
+            items(Op.SWIGLU.task(l), config.hiddenDim());
+            matvec(Op.DOWN.task(l), weights.ffnDown()[l], hb, x, true);
+        }
+
+        // final RMSNorm, output head
+        void head() {
+            rmsNorm(Op.OUTPUT_NORM.task(-1), weights.outputNorm());
+            matvec(Op.LOGITS.task(-1), weights.output(), xb, logits, false);
+        }
+
+        /** xb = rmsnorm(x) * weight. */
+        void rmsNorm(String name, float[] weight) {
+            graph.task(name, RmsNormKernels::rmsNorm, x, once(weight), xb, config.dim(), config.rmsEps());
+            grids.put(graph.name() + "." + name, Grid.of(reduceGroup, reduceGroup));
+        }
+
+        /** out = w · in, or out += w · in when {@code accumulate} (the residual add). */
+        void matvec(String name, WeightMatrix w, float[] in, float[] out, boolean accumulate) {
+            int add = accumulate ? 1 : 0;
+            switch (w) {
+                case WeightMatrix.F32 m -> graph.task(name, MatvecKernels::matvecF32, once(m.w()), in, out, m.rows(),
+                        m.cols(), add);
+                case WeightMatrix.F16 m -> graph.task(name, MatvecKernels::matvecF16, once(m.w()), in, out, m.rows(),
+                        m.cols(), add);
+                case WeightMatrix.Bf16 m -> graph.task(name, MatvecKernels::matvecBf16, once(m.w()), in, out, m.rows(),
+                        m.cols(), add);
+                case WeightMatrix.Q8 m -> graph.task(name, MatvecKernels::matvecQ8, once(m.scales()), once(m.quants()), in,
+                        out, m.rows(), m.cols(), add);
+            }
+            grids.put(graph.name() + "." + name, Grid.of((long) w.rows() * reduceGroup, reduceGroup));
+        }
+
+        /** A parallel-loop task's grid: one work-item per iteration. */
+        void items(String name, int n) {
+            grids.put(graph.name() + "." + name, Grid.covering(n, Math.min(ITEM_GROUP, device.maxWorkGroupSize())));
+        }
+
+        /** An array sent to the device on the segment's first execution only (weights, tables). */
+        <T> T once(T array) {
+            if (uploadOnce.add(array)) {
+                uploadOrder.add(array);
+            }
+            return array;
+        }
+
+        /**
+         * The segment's plan. {@code hostLayer}: the layer whose attention runs on the host
+         * after it (its q, k, v and the residual stream come back), or -1 for the last segment
+         * (the logits come back).
+         */
+        Segment build(int hostLayer) {
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, uploadOrder.toArray());
+            if (fromHost) {
+                graph.transferToDevice(DataTransferMode.EVERY_EXECUTION, x, att);
+            }
+            if (hostLayer >= 0) {
+                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, x, q, k, v);
+            } else {
+                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, logits);
+            }
+            ExecutionPlan plan = new ExecutionPlan(device, graph.snapshot());
+            try {
+                grids.forEach(plan::withGrid);
+            } catch (RuntimeException e) {
+                plan.close();
+                throw e;
+            }
+            return new Segment(plan, hostLayer, List.copyOf(attendIds), positionsId);
+        }
+    }
+}
