@@ -72,6 +72,10 @@ final class EvalCommand implements Runnable {
     @Option(names = "--socket-shared", description = "SOCKET: one list per KV-head group instead of per query head")
     boolean socketShared;
 
+    @Option(names = "--socket-value-norms", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "SOCKET: weigh key scores by value norms ‖v‖₂; --no-socket-value-norms ranks by soft collisions alone (default on)")
+    boolean socketValueNorms;
+
     @Option(names = "--sketch-dim", defaultValue = "0", description = "Sketch&Walk sketch size m, at most the padded head dim (default: the padded head dim)")
     int sketchDim;
 
@@ -97,7 +101,7 @@ final class EvalCommand implements Runnable {
             throw new IllegalArgumentException("sink and window must be ≥ 0");
         }
         MethodSettings settings = new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared,
-                sketchDim, Set.copyOf(sketchDenseLayers));
+                socketValueNorms, sketchDim, Set.copyOf(sketchDenseLayers));
         List<EvalCase> cases = new ArrayList<>();
         for (String m : methods) {
             for (double d : m.equals("dense") ? List.of(1.0) : densities) {

@@ -20,24 +20,26 @@ import sparse.engine.attention.streaming.StreamingOptions;
  * @param socketTables    SOCKET's L, tables
  * @param socketTau       SOCKET's temperature
  * @param socketShared    SOCKET's per-group shared list instead of one list per query head
+ * @param socketValueNorms SOCKET weighs each key's score by ‖v‖₂ (the default)
  * @param sketchDim       Sketch&amp;Walk's m (0: the padded head dimension)
  * @param sketchDenseLayers layers Sketch&amp;Walk attends densely
  */
 public record MethodSettings(int sink, int window, int socketBits, int socketTables, double socketTau,
-                             boolean socketShared, int sketchDim, Set<Integer> sketchDenseLayers) {
+                             boolean socketShared, boolean socketValueNorms, int sketchDim, Set<Integer> sketchDenseLayers) {
 
     /** Method names as the command line spells them. */
     public static final List<String> METHODS = List.of("dense", "oracle", "socket", "sketchwalk", "quest", "hardlsh", "streaming");
 
     public static MethodSettings defaults() {
         SocketOptions s = SocketOptions.defaults();
-        return new MethodSettings(TokenBudget.AUTO, TokenBudget.AUTO, s.bits(), s.tables(), s.tau(), false,
+        return new MethodSettings(TokenBudget.AUTO, TokenBudget.AUTO, s.bits(), s.tables(), s.tau(), false, s.valueNorms(),
                 SketchWalkOptions.defaults().sketchDim(), SketchWalkOptions.defaults().denseLayers());
     }
 
     /** These settings with Sketch&amp;Walk's dense layers replaced. */
     public MethodSettings withSketchDenseLayers(Set<Integer> layers) {
-        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, sketchDim, layers);
+        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, socketValueNorms,
+                sketchDim, layers);
     }
 
     /**
@@ -61,7 +63,7 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
             case "oracle" -> new OracleOptions(budget);
             case "streaming" -> new StreamingOptions(budget);
             case "socket" -> SocketOptions.defaults().withBudget(budget).withBits(socketBits).withTables(socketTables)
-                    .withTau(socketTau).withSharedPerGroup(socketShared);
+                    .withTau(socketTau).withSharedPerGroup(socketShared).withValueNorms(socketValueNorms);
             case "hardlsh" -> withSinkWindow(HardLshOptions.defaults());
             case "quest" -> QuestOptions.of(density);
             case "sketchwalk" -> sketchWalk(density);
