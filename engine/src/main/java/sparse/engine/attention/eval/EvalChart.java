@@ -20,12 +20,20 @@ public final class EvalChart {
     private EvalChart() {
     }
 
+    /** Whether this runtime can draw charts (a trimmed runtime may lack java.desktop). */
+    public static boolean canDraw() {
+        return ModuleLayer.boot().findModule("java.desktop").isPresent();
+    }
+
     /**
      * Writes the chart to {@code png} atomically: into a temporary file beside it, then
      * renamed, so a failure leaves no half-written chart. Rows whose density or mass recall
      * is NaN are left out.
      */
     public static void writePng(List<EvalRow> rows, String title, Path png) throws IOException {
+        if (!canDraw()) {
+            throw new IOException("cannot draw " + png + ": this Java runtime lacks the java.desktop module that charts need");
+        }
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title)
                 .xAxisTitle("density (fraction of visible keys attended, log scale)").yAxisTitle("attention-mass recall").build();
         chart.getStyler().setXAxisLogarithmic(true);
