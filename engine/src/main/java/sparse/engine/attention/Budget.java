@@ -23,37 +23,41 @@ public record Budget(int sink, int window, int heavy) {
     }
 
     /**
-     * The budget of one decode step over {@code visible} keys. Sink and window are 128 tokens
-     * each, shrinking to {@code visible/16} each on contexts too short for them.
+     * The budget of one decode step over {@code visible} keys: {@code round(density·visible)}
+     * tokens, at least one. Sink and window are 128 tokens each, shrinking on contexts too
+     * short for them to {@code visible/16} each, and on budgets too small for them to a
+     * quarter of the budget each, so that heavy tokens always keep half of it.
      *
-     * @throws IllegalArgumentException if density is outside (0, 1], visible is not positive,
-     *                                  or the density keeps fewer tokens than sink and window
+     * @throws IllegalArgumentException if density is outside (0, 1] or visible is not positive
      */
     public static Budget of(double density, int visible) {
+        long total = total(density, visible);
+        int side = autoSide(visible, total);
+        return new Budget(side, side, (int) (total - 2L * side));
+    }
+
+    /**
+     * Tokens a density keeps of {@code visible}: {@code round(density·visible)}, at least one.
+     *
+     * @throws IllegalArgumentException if density is outside (0, 1] or visible is not positive
+     */
+    public static long total(double density, int visible) {
         if (!(density > 0 && density <= 1)) {
             throw new IllegalArgumentException("density must be in (0, 1], got " + density);
         }
         if (visible < 1) {
             throw new IllegalArgumentException("visible tokens must be positive, got " + visible);
         }
-        int sink = defaultSink(visible);
-        int window = defaultWindow(visible);
-        long total = Math.round(density * visible);
-        if (total < sink + window) {
-            throw new IllegalArgumentException("density " + density + " keeps " + total + " of " + visible
-                    + " tokens, fewer than the sink (" + sink + ") and window (" + window + ") it must include");
-        }
-        return new Budget(sink, window, (int) (total - sink - window));
+        return Math.max(1, Math.round(density * visible));
     }
 
-    /** The sink of {@link #of}: 128 tokens, or {@code visible/16} on short contexts. */
-    public static int defaultSink(int visible) {
-        return Math.min(MAX_SINK, visible / 16);
-    }
-
-    /** The window of {@link #of}: 128 tokens, or {@code visible/16} on short contexts. */
-    public static int defaultWindow(int visible) {
-        return Math.min(MAX_WINDOW, visible / 16);
+    /**
+     * The sink (or window) {@link #of} chooses: 128 tokens, at most {@code visible/16}, and at
+     * most a quarter of {@code total} when a total is known ({@code total < 0}: none is).
+     */
+    public static int autoSide(int visible, long total) {
+        int side = Math.min(MAX_SINK, visible / 16);
+        return total < 0 ? side : (int) Math.min(side, total / 4);
     }
 
     /** Tokens attended in all: sink, window and heavy. */

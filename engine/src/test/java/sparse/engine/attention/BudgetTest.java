@@ -40,7 +40,12 @@ class BudgetTest {
                 assertThrows(IllegalArgumentException.class, () -> Budget.of(Double.NaN, 100)).getMessage());
         assertEquals("visible tokens must be positive, got 0",
                 assertThrows(IllegalArgumentException.class, () -> Budget.of(0.5, 0)).getMessage());
-        assertEquals("density 0.01 keeps 41 of 4096 tokens, fewer than the sink (128) and window (128) it must include",
-                assertThrows(IllegalArgumentException.class, () -> Budget.of(0.01, 4096)).getMessage());
+    }
+
+    @Test
+    void smallBudgetsShrinkSinkAndWindowToAQuarterEach() {
+        assertEquals(new Budget(10, 10, 21), Budget.of(0.01, 4096));
+        assertEquals(new Budget(51, 51, 103), Budget.of(0.05, 4096));
+        assertEquals(new Budget(0, 0, 1), Budget.of(0.05, 3));
     }
 }

@@ -79,18 +79,18 @@ public record TokenBudget(double density, int heavy, int sink, int window) {
         if (sink == AUTO && window == AUTO && heavy == AUTO) {
             return Budget.of(density, visible);
         }
+        long total = heavy == AUTO ? Budget.total(density, visible) : -1;
         if (visible < 1) {
             throw new IllegalArgumentException("visible tokens must be positive, got " + visible);
         }
-        int s = sink == AUTO ? Math.min(Budget.MAX_SINK, visible / 16) : sink;
-        int w = window == AUTO ? Math.min(Budget.MAX_WINDOW, visible / 16) : window;
+        int s = sink == AUTO ? Budget.autoSide(visible, total) : sink;
+        int w = window == AUTO ? Budget.autoSide(visible, total) : window;
         if (s + w > visible) {
             throw new IllegalArgumentException("sink " + s + " + window " + w + " > context " + visible);
         }
         if (heavy != AUTO) {
             return new Budget(s, w, Math.min(heavy, visible - s - w));
         }
-        long total = Math.round(density * visible);
         if (total < s + w) {
             throw new IllegalArgumentException("density " + density + " keeps " + total + " of " + visible
                     + " tokens, fewer than the sink (" + s + ") and window (" + w + ") it must include");

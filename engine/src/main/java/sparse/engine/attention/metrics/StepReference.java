@@ -148,16 +148,16 @@ public final class StepReference {
         if (densities.length == 0) {
             return;
         }
-        // sink and window depend on visible only, so every density shares the heavy range
-        int from = budgets[0].sink();
-        int to = visible - budgets[0].window();
-        double[] sorted = Arrays.copyOfRange(scores, from, to);
-        Arrays.sort(sorted);
         for (int di = 0; di < densities.length; di++) {
             int heavy = budgets[di].heavy();
             if (heavy == 0) {
                 continue;
             }
+            // sink and window depend on the density too (small budgets shrink them)
+            int from = budgets[di].sink();
+            int to = visible - budgets[di].window();
+            double[] sorted = Arrays.copyOfRange(scores, from, to);
+            Arrays.sort(sorted);
             double cut = sorted[sorted.length - heavy];
             int above = 0;
             for (int j = from; j < to; j++) {

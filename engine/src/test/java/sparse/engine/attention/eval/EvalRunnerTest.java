@@ -193,13 +193,9 @@ class EvalRunnerTest {
     }
 
     @Test
-    void anImpossibleDensityFailsBeforeAnyMethodIsMade() {
-        Workload w = small();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> EvalRunner.run(w, List.of(new EvalCase("first", 0.05)), (n, d) -> {
-                    throw new AssertionError("no method should be made");
-                }, (s, done, total) -> { }));
-        assertTrue(e.getMessage().startsWith("density 0.05 keeps"), e.getMessage());
+    void anImpossibleDensityIsRefusedWhenTheCaseIsMade() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new EvalCase("first", 1.5));
+        assertTrue(e.getMessage().startsWith("density must be in (0, 1]"), e.getMessage());
     }
 
     @Test

@@ -114,8 +114,8 @@ class StepReferenceTest {
     void anImpossibleBudgetFailsAtOnce() {
         WorkloadLayer layer = randomLayer(2, 1, 4, 4096, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new StepReference(layer, 0, new double[] {0.01}));
-        assertTrue(e.getMessage().startsWith("density 0.01 keeps 41 of 4096 tokens"), e.getMessage());
+                () -> new StepReference(layer, 0, new double[] {0.1, 0.0}));
+        assertTrue(e.getMessage().startsWith("density must be in (0, 1], got 0.0"), e.getMessage());
     }
 
     private WorkloadLayer randomLayer(int hq, int hkv, int d, int t, int tq) {

@@ -25,8 +25,8 @@ class SocketOptionsTest {
         assertTrue(o.withBits(8).byteCodes());
         // 32K context: S = W = 128, M = round(0.05·32768) − 256 = 1382
         assertEquals(new Budget(128, 128, 1382), o.budget().resolve(32768));
-        // short context: S and W shrink to T/16
-        assertEquals(new Budget(62, 62, 76), o.withDensity(0.2).budget().resolve(1000));
+        // small budget: S and W shrink to a quarter of it each (200 of 1000 kept)
+        assertEquals(new Budget(50, 50, 100), o.withDensity(0.2).budget().resolve(1000));
     }
 
     @Test
@@ -43,9 +43,7 @@ class SocketOptionsTest {
         rejects("sink S must be ≥ 0, got -2", () -> o.withSink(-2));
         rejects("window W must be ≥ 0, got -5", () -> o.withWindow(-5));
         rejects("sink 600 + window 500 > context 1000", () -> o.withSink(600).withWindow(500).budget().resolve(1000));
-        rejects("density 0.05 keeps 50 of 1000 tokens, fewer than the sink (62) and window (62) it must include",
-                () -> o.budget().resolve(1000));
-        rejects("density 0.05 keeps 50 of 1000 tokens, fewer than the sink (40) and window (62) it must include",
+        rejects("density 0.05 keeps 50 of 1000 tokens, fewer than the sink (40) and window (12) it must include",
                 () -> o.withSink(40).budget().resolve(1000));
     }
 

@@ -43,10 +43,10 @@ class StreamingAttentionTest {
 
     @Test
     void theHeavyBudgetGoesToTheWindow() {
-        // density 0.05 of 8192: 410 keys = sink 128 + window 282
-        assertEquals(new Budget(128, 282, 0), StreamingAttention.sinkAndWindow(StreamingOptions.defaults(), 8192));
-        // 1000 visible: sink and window shrink to 62; 0.2 of 1000 = 200 = 62 + 138
-        assertEquals(new Budget(62, 138, 0), StreamingAttention.sinkAndWindow(
+        // density 0.05 of 8192: 410 keys = sink 102 (a quarter of the budget) + window 308
+        assertEquals(new Budget(102, 308, 0), StreamingAttention.sinkAndWindow(StreamingOptions.defaults(), 8192));
+        // 0.2 of 1000 = 200 = sink 50 + window 150
+        assertEquals(new Budget(50, 150, 0), StreamingAttention.sinkAndWindow(
                 new StreamingOptions(TokenBudget.ofDensity(0.2)), 1000));
     }
 }
