@@ -105,7 +105,15 @@ final class EvalCommand implements Runnable {
         List<EvalCase> cases = new ArrayList<>();
         for (String m : methods) {
             for (double d : m.equals("dense") ? List.of(1.0) : densities) {
-                settings.options(m, d);
+                try {
+                    settings.options(m, d);
+                } catch (IllegalArgumentException unreachable) {
+                    if (densities.size() == 1 && methods.size() == 1) {
+                        throw unreachable;
+                    }
+                    System.err.println("skipped " + m + " at " + d + ": " + unreachable.getMessage());
+                    continue;
+                }
                 cases.add(new EvalCase(m, d));
             }
         }

@@ -81,7 +81,7 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
         double fixed = o.sinkFraction() + o.windowFraction();
         if (!(density > fixed && density <= 1)) {
             throw new IllegalArgumentException("density " + density + " is not reachable by sketchwalk: sink and window blocks alone take "
-                    + fixed + " of the context");
+                    + String.format("%.3f", fixed) + " of the context");
         }
         return o.withQuantile((float) (1 - (density - fixed)));
     }
