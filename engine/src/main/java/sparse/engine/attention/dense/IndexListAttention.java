@@ -3,6 +3,7 @@ package sparse.engine.attention.dense;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
@@ -36,17 +37,24 @@ public abstract class IndexListAttention implements AttentionMethod {
     /** The largest head dimension the flash-decode kernel takes. */
     public static final int MAX_HEAD_DIM = DecodeAttentionKernels.TILE;
     /** Task names, within the graph named after the method. */
+    static final String PACK = "pack";
     static final String ATTEND = "attend";
     static final String MERGE = "merge";
-    /** Flash-decode splits a list into at least this many chunks where it is long enough... */
-    private static final int TARGET_CHUNKS = 16;
-    /** ...of one to this many tiles each. */
-    private static final int MAX_TILES_PER_CHUNK = 8;
+    /**
+     * Flash-decode splits the lists into chunks of one to {@link #MAX_TILES_PER_CHUNK} tiles, as
+     * large as leaves at least this many work-groups: enough to fill a large GPU several times
+     * over, so that the last wave is short.
+     */
+    private static final int TARGET_GROUPS = 2048;
+    public static final int MAX_TILES_PER_CHUNK = 32;
+    /** The merge gives each lane of its work-groups at most this many chunks, where the device allows. */
+    private static final int MERGE_CHUNKS_PER_LANE = 8;
 
     private final Device device;
     private final Map<Integer, Layer> layers = new HashMap<>();
     private Layer current;
     private boolean profiling;
+    private int tilesPerChunk;
     private ExecutionResult lastExecution;
 
     protected IndexListAttention(Device device) {
@@ -63,6 +71,18 @@ public abstract class IndexListAttention implements AttentionMethod {
     /** With profiling, each step waits for every task and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
         profiling = on;
+    }
+
+    /**
+     * Keys per flash-decode chunk in tiles of {@link DecodeAttentionKernels#TILE_KEYS}, from 1 to
+     * {@link #MAX_TILES_PER_CHUNK}; 0 (the default) chooses from the list length. For tuning.
+     */
+    public void setTilesPerChunk(int tiles) {
+        if (tiles < 0 || tiles > MAX_TILES_PER_CHUNK) {
+            throw new IllegalArgumentException("tiles per chunk must be in [0, " + MAX_TILES_PER_CHUNK + "] (0: automatic), got "
+                    + tiles);
+        }
+        tilesPerChunk = tiles;
     }
 
     /** The last step's execution: device, wall time, and with profiling each task's time; null before any. */
@@ -106,6 +126,14 @@ public abstract class IndexListAttention implements AttentionMethod {
          * can get (at most {@code visible}), which becomes the list stride.
          */
         int prepare(ExecutionPlan plan, Step step);
+
+        /**
+         * Whether the list is every visible position (dense): then the selection fills no
+         * list, the attention reads none, and the result's lists are made on the host.
+         */
+        default boolean allPositions() {
+            return false;
+        }
     }
 
     /** Index lists per layer: {@code hq} (one per query head), {@code hkv} (one per group) or 1 (one for all). */
@@ -167,6 +195,11 @@ public abstract class IndexListAttention implements AttentionMethod {
         return l.step(q, visible);
     }
 
+    /** Words of two fp16 per packed row. */
+    private static int rowInts(int d) {
+        return (d + 1) / 2;
+    }
+
     /** A grid size: {@code n} rounded up to a multiple of {@code m}, at least {@code m}. */
     protected static long roundUp(long n, int m) {
         return Math.max(1, (n + m - 1) / m) * m;
@@ -191,8 +224,11 @@ public abstract class IndexListAttention implements AttentionMethod {
         float[] partialSum;
         float[] partialAcc;
         float[] out;
+        /** K and V as words of two fp16, {@code [hkv][capacity][⌈d/2⌉]}: device only, packed from k and v as rows arrive. */
+        int[] kPairs;
+        int[] vPairs;
         final Scalar chunks = Scalar.ofInt(1);
-        final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE);
+        final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE_KEYS);
         /** Rows of K and V on the device, and rows hashed there. */
         int uploaded;
         int hashed;
@@ -205,7 +241,7 @@ public abstract class IndexListAttention implements AttentionMethod {
             close();
             int hkv = cache.hkv(), d = cache.d(), capacity = cache.capacity();
             int rows = listRows(hq, hkv);
-            int maxChunks = Math.max(1, Math.ceilDiv(capacity, DecodeAttentionKernels.TILE));
+            int maxChunks = Math.max(1, Math.ceilDiv(capacity, DecodeAttentionKernels.TILE_KEYS));
             arrays = new LayerArrays(hq, hkv, d, capacity, rows, Scalar.ofInt(capacity), new float[hq * d],
                     cache.k(), cache.v(), new int[rows * capacity], new int[rows],
                     new float[weighted() ? rows * capacity : 1], Scalar.ofInt(0), Scalar.ofInt(0), Scalar.ofInt(0));
@@ -213,18 +249,26 @@ public abstract class IndexListAttention implements AttentionMethod {
             partialSum = new float[hq * maxChunks];
             partialAcc = new float[hq * maxChunks * d];
             out = new float[hq * d];
+            kPairs = new int[hkv * capacity * rowInts(d)];
+            vPairs = new int[hkv * capacity * rowInts(d)];
             selection = newSelection(arrays);
 
-            TaskGraph graph = new TaskGraph(name()).transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.q());
+            TaskGraph graph = new TaskGraph(name()).transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.q())
+                    .task(PACK, KernelSpec.lookup(DecodeAttentionKernels.class, "packHalfPairs"), arrays.k(), arrays.v(),
+                            kPairs, vPairs, hkv, capacity, d, arrays.appendFrom(), arrays.appendCount());
             selection.addTasks(graph);
-            graph.task(ATTEND, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeOverIndexList"),
-                            arrays.q(), arrays.k(), arrays.v(), arrays.indices(), arrays.counts(), arrays.logWeights(),
+            boolean all = selection.allPositions();
+            graph.task(ATTEND, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeGroupOverIndexList"),
+                            arrays.q(), kPairs, vPairs, arrays.indices(), arrays.counts(), arrays.logWeights(),
                             partialMax, partialSum, partialAcc, hq, hkv, d, capacity, arrays.listStride(), hq / rows, chunks,
-                            chunk, weighted() ? 1 : 0)
-                    .task(MERGE, KernelSpec.lookup(DecodeAttentionKernels.class, "mergePartials"),
+                            chunk, weighted() ? 1 : 0, all ? 1 : 0)
+                    .task(MERGE, KernelSpec.lookup(DecodeAttentionKernels.class, "mergeChunkPartials"),
                             partialMax, partialSum, partialAcc, out, hq, d, chunks)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.counts(), out)
-                    .transferToHost(DataTransferMode.UNDER_DEMAND, arrays.indices());
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+            if (!all) {
+                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.counts())
+                        .transferToHost(DataTransferMode.UNDER_DEMAND, arrays.indices());
+            }
             plan = new ExecutionPlan(device, graph.snapshot());
             uploaded = 0;
             hashed = 0;
@@ -260,17 +304,33 @@ public abstract class IndexListAttention implements AttentionMethod {
             int longest = selection.prepare(plan, step);
             arrays.listStride().set(longest);
 
-            int tile = DecodeAttentionKernels.TILE;
-            int tilesPerChunk = Math.clamp(Math.ceilDiv(longest, TARGET_CHUNKS * tile), 1, MAX_TILES_PER_CHUNK);
-            int n = Math.max(1, Math.ceilDiv(longest, tilesPerChunk * tile));
-            chunk.set(tilesPerChunk * tile);
-            chunks.set(n);
             int hq = arrays.hq();
-            plan.withGrid(LayerArrays.id(name(), ATTEND), Grid.of((long) n * tile, hq, tile, 1))
-                    .withGrid(LayerArrays.id(name(), MERGE), Grid.covering((long) hq * arrays.d(), 128));
+            int tile = DecodeAttentionKernels.TILE_KEYS;
+            int blocks = DecodeAttentionKernels.headBlocks(hq, arrays.hkv(), hq / arrays.rows());
+            int tiles = tilesPerChunk > 0 ? tilesPerChunk
+                    : (int) Math.clamp((long) longest * blocks / ((long) TARGET_GROUPS * tile), 1, MAX_TILES_PER_CHUNK);
+            int n = Math.max(1, Math.ceilDiv(longest, tiles * tile));
+            chunk.set(tiles * tile);
+            chunks.set(n);
+            // the merge: a lane of work-items per (up to) MERGE_CHUNKS_PER_LANE chunks
+            int channels = DecodeAttentionKernels.MERGE_CHANNELS;
+            int maxLanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
+            int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
+            plan.withGrid(LayerArrays.id(name(), PACK), Grid.of(roundUp((long) step.appendCount() * rowInts(arrays.d()), 256),
+                    arrays.hkv(), 256, 1));
+            plan.withGrid(LayerArrays.id(name(), ATTEND), Grid.of((long) n * DecodeAttentionKernels.GROUP_SIZE, blocks,
+                            DecodeAttentionKernels.GROUP_SIZE, 1))
+                    .withGrid(LayerArrays.id(name(), MERGE), Grid.of((long) Math.ceilDiv(arrays.d(), channels) * mergeLocal,
+                            hq, mergeLocal, 1));
             lastExecution = plan.withProfiling(profiling).execute();
             hashed = length;
 
+            int[][] selected = new int[hq][];
+            if (selection.allPositions()) {
+                int[] all = IntStream.range(0, longest).toArray();
+                Arrays.fill(selected, all);
+                return new DecodeResult(selected, out.clone());
+            }
             // full rows lie packed: one copy; otherwise a copy per row
             int rows = arrays.rows();
             int[] counts = arrays.counts();
@@ -286,7 +346,6 @@ public abstract class IndexListAttention implements AttentionMethod {
                 }
                 lists[r] = Arrays.copyOfRange(indices, r * longest, r * longest + counts[r]);
             }
-            int[][] selected = new int[hq][];
             for (int h = 0; h < hq; h++) {
                 selected[h] = lists[h / (hq / rows)];
             }

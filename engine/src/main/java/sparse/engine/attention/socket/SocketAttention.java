@@ -20,17 +20,21 @@ import sparse.tasks.lang.KernelSpec;
  * soft collision, and each query head attends its sink, window and top-M keys.
  *
  * <p>Graph per layer: {@code codes}, {@code norms} (rows appended since the last step),
- * {@code projections}, {@code tables}, {@code scores}, [{@code group}], {@code select}, then
- * the shared {@code attend}, {@code merge}.
+ * {@code tables} (the query's bucket probabilities), {@code scores} (per query head, or summed over the group
+ * for a shared list), {@code select0} to {@code select3} and {@code select} (a radix select
+ * over many work-groups), then the shared {@code attend}, {@code merge}.
  */
 public final class SocketAttention extends IndexListAttention {
     static final String CODES = "codes";
     static final String NORMS = "norms";
-    static final String PROJECTIONS = "projections";
     static final String TABLES = "tables";
     static final String SCORES = "scores";
-    static final String GROUP = "group";
+    /** The select's passes are SELECT + pass ({@code select0}...), its last launch SELECT. */
     static final String SELECT = "select";
+    /** The select splits each row into chunks that leave about this many work-groups in all... */
+    private static final int SELECT_GROUPS = 1024;
+    /** ...of at most this many candidates. */
+    private static final int MAX_SELECT_CHUNK = 16384;
 
     private final SocketOptions options;
     /** [tables][bits][d] per head dimension, shared by every layer. */
@@ -74,15 +78,19 @@ public final class SocketAttention extends IndexListAttention {
         final Object codes;
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
-        final float[] projections;
         final float[] high;
         final float[] low;
+        /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
         final float[] scores;
-        /** [hkv][capacity] with per-group lists, else the per-head scores themselves. */
-        final float[] selectionScores;
+        /** The radix select's histograms, state and per-chunk counts (SelectKernels.radixSelectPass). */
+        final int[] histograms;
+        final int[] selectState;
+        final int[] chunkCounts;
         final Scalar sink = Scalar.ofInt(0);
         final Scalar window = Scalar.ofInt(0);
         final Scalar heavy = Scalar.ofInt(0);
+        final Scalar selectChunk = Scalar.ofInt(SelectKernels.GROUP);
+        final Scalar selectChunks = Scalar.ofInt(1);
 
         SocketSelection(LayerArrays a, float[] planes) {
             this.a = a;
@@ -91,11 +99,12 @@ public final class SocketAttention extends IndexListAttention {
             int codeCount = a.hkv() * tables * a.capacity();
             codes = options.byteCodes() ? new byte[codeCount] : new short[codeCount];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
-            projections = new float[a.hq() * tables * bits];
             high = new float[a.hq() * tables << (bits - bits / 2)];
             low = new float[a.hq() * tables << (bits / 2)];
-            scores = new float[a.hq() * a.capacity()];
-            selectionScores = options.sharedPerGroup() ? new float[a.hkv() * a.capacity()] : scores;
+            scores = new float[a.rows() * a.capacity()];
+            histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
+            selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
+            chunkCounts = new int[a.rows() * Math.ceilDiv(Math.max(1, a.capacity()), SelectKernels.GROUP) * 2];
         }
 
         @Override
@@ -103,26 +112,27 @@ public final class SocketAttention extends IndexListAttention {
             int bits = options.bits(), tables = options.tables();
             int hq = a.hq(), hkv = a.hkv(), d = a.d(), capacity = a.capacity();
             float scale = (float) (2 / (Math.sqrt(d) * options.tau()));
-            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes);
+            // the histograms start at zero; the select leaves them so for the next step
+            graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes, histograms);
             graph.task(CODES, kernel(SocketHashKernels.class, options.byteCodes() ? "keyCodesAsBytes" : "keyCodesAsShorts"),
                     a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount());
             if (options.valueNorms()) {
                 graph.task(NORMS, kernel(SocketHashKernels.class, "valueNorms"),
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
-            graph.task(PROJECTIONS, kernel(SocketHashKernels.class, "queryProjections"),
-                            a.q(), planes, projections, hq, d, tables, bits, scale)
-                    .task(TABLES, kernel(SocketHashKernels.class, "queryTables"), projections, high, low, hq, tables, bits)
+            graph.task(TABLES, kernel(SocketHashKernels.class, "queryTables"), a.q(), planes, high, low, hq, d, tables, bits,
+                            scale)
                     .task(SCORES, kernel(ScoreKernels.class,
                                     options.byteCodes() ? "softCollisionScoresFromBytes" : "softCollisionScoresFromShorts"),
                             codes, norms, high, low, scores, hq, hkv, capacity, a.visible(), tables, bits,
-                            options.valueNorms() ? 1 : 0);
-            if (options.sharedPerGroup()) {
-                graph.task(GROUP, kernel(ScoreKernels.class, "sumOverGroup"),
-                        scores, selectionScores, hq, hkv, capacity, a.visible());
+                            options.valueNorms() ? 1 : 0, options.sharedPerGroup() ? 1 : 0);
+            for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
+                graph.task(SELECT + pass, kernel(SelectKernels.class, "radixSelectPass"), scores, histograms, selectState,
+                        chunkCounts, capacity, a.visible(), sink, window, heavy, selectChunk, selectChunks, pass);
             }
-            graph.task(SELECT, kernel(SelectKernels.class, "selectTopM"), selectionScores, a.indices(), a.counts(),
-                    capacity, a.listStride(), a.visible(), sink, window, heavy);
+            graph.task(SELECT, kernel(SelectKernels.class, "radixScatter"), scores, a.indices(), a.counts(), histograms,
+                    selectState, chunkCounts, capacity, a.listStride(), a.visible(), sink, window, heavy, selectChunk,
+                    selectChunks);
         }
 
         @Override
@@ -138,14 +148,22 @@ public final class SocketAttention extends IndexListAttention {
             if (options.valueNorms()) {
                 plan.withGrid(LayerArrays.id(g, NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1));
             }
-            plan.withGrid(LayerArrays.id(g, PROJECTIONS), Grid.of(roundUp((long) hq * tables * bits, 64), 64))
-                    .withGrid(LayerArrays.id(g, TABLES), Grid.of(roundUp((long) hq * tables
+            plan.withGrid(LayerArrays.id(g, TABLES), Grid.of(roundUp((long) hq * tables
                             * ((1 << (bits - bits / 2)) + (1 << (bits / 2))), 64), 64))
-                    .withGrid(LayerArrays.id(g, SCORES), Grid.of(roundUp(step.visible(), 256), hq, 256, 1))
-                    .withGrid(LayerArrays.id(g, SELECT), Grid.of((long) a.rows() * SelectKernels.GROUP, SelectKernels.GROUP));
-            if (options.sharedPerGroup()) {
-                plan.withGrid(LayerArrays.id(g, GROUP), Grid.of(roundUp(step.visible(), 256), hkv, 256, 1));
+                    .withGrid(LayerArrays.id(g, SCORES), Grid.of(roundUp(step.visible(), 256), hkv, 256, 1));
+            // the select: chunks of whole work-groups of candidates, enough of them to fill a large GPU
+            int candidates = step.visible() - b.sink() - b.window();
+            int local = SelectKernels.GROUP;
+            int chunk = (int) Math.clamp(roundUp(Math.ceilDiv((long) candidates * a.rows(), SELECT_GROUPS), local),
+                    local, MAX_SELECT_CHUNK);
+            int chunks = SelectKernels.radixChunks(step.visible(), b.sink(), b.window(), chunk);
+            selectChunk.set(chunk);
+            selectChunks.set(chunks);
+            Grid select = Grid.of((long) chunks * local, a.rows(), local, 1);
+            for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
+                plan.withGrid(LayerArrays.id(g, SELECT + pass), select);
             }
+            plan.withGrid(LayerArrays.id(g, SELECT), select);
             return b.total();
         }
     }

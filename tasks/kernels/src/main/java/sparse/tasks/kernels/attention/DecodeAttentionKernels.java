@@ -7,15 +7,22 @@ import sparse.tasks.lang.Parallel;
 
 /**
  * Flash-decode of one query token over an index list of cached keys: each work-group takes
- * one chunk of one head's list and leaves an online-softmax partial {@code (m, l, acc)};
- * {@link #mergePartials} combines a head's chunks by log-sum-exp. Dense attention is the same
- * kernel over the list of every position.
+ * one chunk of a list and leaves an online-softmax partial {@code (m, l, acc)} per query head;
+ * a merge combines a head's chunks by log-sum-exp. Dense attention is the same kernel over the
+ * list of every position.
  *
  * <p>Shapes: q {@code [hq][d]}; K, V fp16 {@code [hkv][capacity][d]} (query head h reads KV
  * head {@code h / (hq / hkv)}); lists {@code [rows][listStride]} with {@code counts[rows]},
  * query head h reading row {@code h / headsPerList} (1: a list per head; hq / hkv: one per
  * group; hq: one list for all); partials {@code [hq][chunks]} and {@code [hq][chunks][d]};
  * output {@code [hq][d]}. Accumulation in fp32; d ≤ {@link #TILE}.
+ *
+ * <p>Two attention kernels: {@link #decodeGroupOverIndexList}, the fast one, where a work-group
+ * serves every query head (up to {@link #GROUP_HEADS}) that shares a KV head and a list, so
+ * that each K and V row is read once for all of them; and {@link #decodeOverIndexList}, one
+ * work-group per query head, kept for the device Llama until it moves over. Two merges:
+ * {@link #mergeChunkPartials} (a work-group per head and channel slice, for many chunks) and
+ * {@link #mergePartials} (a work-item per output).
  */
 public final class DecodeAttentionKernels {
     private DecodeAttentionKernels() {
@@ -25,6 +32,27 @@ public final class DecodeAttentionKernels {
     public static final int TILE = 128;
     /** The running maximum before any key: finite, so that exp(NO_SCORE − m) is 0, never NaN. */
     static final float NO_SCORE = -3.0e38f;
+
+    /**
+     * {@link #decodeGroupOverIndexList}: query heads per work-group, keys per tile, and a
+     * work-item per (head, key) of a tile. Small work-groups: the kernel needs about 96 registers
+     * per work-item, and 128-item groups fill an SM's registers best (5 groups).
+     */
+    public static final int GROUP_HEADS = 4;
+    public static final int TILE_KEYS = 32;
+    public static final int GROUP_SIZE = GROUP_HEADS * TILE_KEYS;
+    /** A cached row as words of two fp16 (element 2p low, 2p + 1 high): d ≤ 2·PAIRS. */
+    static final int PAIRS = 64;
+    /** Staging and values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
+    static final int LANES = GROUP_SIZE / PAIRS;
+    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i}. */
+    static final int HALF_TILE = TILE_KEYS / 2;
+    static final int SLICES = GROUP_SIZE / HALF_TILE;
+    /** Staged key rows are padded so that the 32 work-items of a warp reading their keys' words hit 32 banks. */
+    static final int KEY_ROW = PAIRS + 32 / HALF_TILE;
+    /** {@link #mergeChunkPartials}: output channels per work-group, and the largest work-group. */
+    public static final int MERGE_CHANNELS = 32;
+    public static final int MERGE_GROUP = 1024;
 
     /**
      * Grid: {@code chunks × TILE} by {@code hq}, work-groups of {@code TILE × 1}; chunk c of a
@@ -144,5 +172,509 @@ public final class DecodeAttentionKernels {
             }
             out[i] = o;
         }
+    }
+
+    /**
+     * Flash-decode in which one work-group serves up to {@link #GROUP_HEADS} query heads that
+     * share a KV head and a list, so that each K and V row is read once for all of them.
+     * Grid: {@code chunks × GROUP_SIZE} by {@link #headBlocks}{@code (hq, hkv, headsPerList)},
+     * work-groups of {@code GROUP_SIZE × 1}; chunk c covers list slots
+     * {@code [c · chunk, (c + 1) · chunk)} ({@code chunk} a multiple of {@link #TILE_KEYS}).
+     * K and V come as packed fp16 pairs ({@link #packHalfPairs}): {@code [hkv][capacity][⌈d/2⌉]}
+     * ints. With {@code withLogWeights} set, {@code logWeights} (laid out like the lists) is
+     * added to each key's logit; with {@code allPositions} set, the lists are every position
+     * below {@code listStride} and {@code indices}, {@code counts} are not read. Other
+     * arguments and the partials as {@link #decodeOverIndexList}.
+     *
+     * <p>Per tile of {@link #TILE_KEYS} keys: while the work-group computes on one tile in local
+     * memory, each work-item has the next tile's 32 words of K and V in flight (consecutive
+     * work-items read consecutive words of a row), stored at the top of the next round. On the
+     * tile: each work-item forms the dot products of two keys with every head over a slice of
+     * the pairs; the slices are summed per (head, key) and the tile's maximum per head found by
+     * an atomic max over the few scores that beat the running one; then each work-item
+     * accumulates one pair of output channels of every head over every LANES-th key.
+     */
+    @Kernel
+    public static void decodeGroupOverIndexList(KernelContext ctx, float[] q, int[] k, int[] v, int[] indices,
+                                                int[] counts, float[] logWeights, float[] partialMax,
+                                                float[] partialSum, float[] partialAcc, int hq, int hkv, int d,
+                                                int capacity, int listStride, int headsPerList, int chunks,
+                                                int chunk, int withLogWeights, int allPositions) {
+        int[] keyTile = ctx.allocateIntLocalArray(TILE_KEYS * KEY_ROW);
+        int[] valueTile = ctx.allocateIntLocalArray(TILE_KEYS * PAIRS);
+        float[] qs = ctx.allocateFloatLocalArray(GROUP_HEADS * 2 * PAIRS);
+        float[] weights = ctx.allocateFloatLocalArray(GROUP_HEADS * TILE_KEYS);
+        float[] corrections = ctx.allocateFloatLocalArray(GROUP_HEADS);
+        int[] rows = ctx.allocateIntLocalArray(2 * TILE_KEYS);
+        int[] tileMax = ctx.allocateIntLocalArray(GROUP_HEADS);
+        int t = ctx.localIdx;
+        int c = ctx.groupIdx;
+        // the heads of this work-group: a block of those sharing both the KV head and the list
+        int group = hq / hkv;
+        int sharing = KernelMath.min(group, headsPerList);
+        int blocks = (sharing + GROUP_HEADS - 1) / GROUP_HEADS;
+        int set = ctx.groupIdy / blocks;
+        int h0 = set * sharing + (ctx.groupIdy - set * blocks) * GROUP_HEADS;
+        int heads = KernelMath.min(GROUP_HEADS, (set + 1) * sharing - h0);
+        int kvBase = h0 / group * capacity;
+        int list = h0 / headsPerList;
+        int listBase = list * listStride;
+        int count = listStride;
+        if (allPositions == 0) {
+            count = counts[list];
+        }
+        int begin = c * chunk;
+        int end = KernelMath.min(begin + chunk, count);
+        int rowInts = (d + 1) / 2;
+        // this work-item's roles: word p of rows in lane (staging, values); keys kk, kk + HALF_TILE
+        // over a slice of the pairs (dot products); head g and key j (scores)
+        int p = t % PAIRS;
+        int lane = t / PAIRS;
+        int kk = t % HALF_TILE;
+        int slice = t / HALF_TILE;
+        int g = t / TILE_KEYS;
+        int j = t % TILE_KEYS;
+
+        float scale = KernelMath.rsqrt((float) d);
+        for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
+            int head = i / (2 * PAIRS);
+            int e = i - head * 2 * PAIRS;
+            float x = 0f;
+            if (head < heads && e < d) {
+                x = q[(h0 + head) * d + e] * scale;
+            }
+            qs[i] = x;
+        }
+        // rows of tile m in rows[(m % 2) · TILE_KEYS ...]: the first two now, then each two tiles ahead
+        int nextRow = -1;
+        if (t < TILE_KEYS) {
+            rows[t] = rowOf(indices, listBase, kvBase, begin + t, end, allPositions);
+            rows[TILE_KEYS + t] = rowOf(indices, listBase, kvBase, begin + TILE_KEYS + t, end, allPositions);
+            nextRow = rowOf(indices, listBase, kvBase, begin + 2 * TILE_KEYS + t, end, allPositions);
+        }
+        if (t < GROUP_HEADS) {
+            tileMax[t] = orderKey(NO_SCORE);
+        }
+        ctx.localBarrier();
+
+        float runningMax = NO_SCORE;  // of head g
+        float runningSum = 0f;        // of head g, over this work-item's keys j
+        float acc0 = 0f;              // head 0, channel 2p; acc1 channel 2p + 1; acc2, acc3 head 1...
+        float acc1 = 0f;
+        float acc2 = 0f;
+        float acc3 = 0f;
+        float acc4 = 0f;
+        float acc5 = 0f;
+        float acc6 = 0f;
+        float acc7 = 0f;
+        // the words of K and V in flight: rows lane + LANES·i of the coming tile, word p
+        int k0 = 0;
+        int k1 = 0;
+        int k2 = 0;
+        int k3 = 0;
+        int k4 = 0;
+        int k5 = 0;
+        int k6 = 0;
+        int k7 = 0;
+        int k8 = 0;
+        int k9 = 0;
+        int k10 = 0;
+        int k11 = 0;
+        int k12 = 0;
+        int k13 = 0;
+        int k14 = 0;
+        int k15 = 0;
+        int v0 = 0;
+        int v1 = 0;
+        int v2 = 0;
+        int v3 = 0;
+        int v4 = 0;
+        int v5 = 0;
+        int v6 = 0;
+        int v7 = 0;
+        int v8 = 0;
+        int v9 = 0;
+        int v10 = 0;
+        int v11 = 0;
+        int v12 = 0;
+        int v13 = 0;
+        int v14 = 0;
+        int v15 = 0;
+        // Round m stores tile m, loads tile m + 1 and computes tile m; round -1 loads tile 0 and
+        // computes an empty tile (so that every barrier is met by every work-item in every round).
+        for (int tile = begin - TILE_KEYS; tile < end; tile += TILE_KEYS) {
+            int m = (tile - begin) / TILE_KEYS;
+            int keys = 0;
+            if (m >= 0) {
+                keys = KernelMath.min(TILE_KEYS, end - tile);
+            }
+            ctx.localBarrier();  // the last tile is done with: this one's words go in
+            keyTile[lane * KEY_ROW + p] = k0;
+            keyTile[(lane + 1 * LANES) * KEY_ROW + p] = k1;
+            keyTile[(lane + 2 * LANES) * KEY_ROW + p] = k2;
+            keyTile[(lane + 3 * LANES) * KEY_ROW + p] = k3;
+            keyTile[(lane + 4 * LANES) * KEY_ROW + p] = k4;
+            keyTile[(lane + 5 * LANES) * KEY_ROW + p] = k5;
+            keyTile[(lane + 6 * LANES) * KEY_ROW + p] = k6;
+            keyTile[(lane + 7 * LANES) * KEY_ROW + p] = k7;
+            keyTile[(lane + 8 * LANES) * KEY_ROW + p] = k8;
+            keyTile[(lane + 9 * LANES) * KEY_ROW + p] = k9;
+            keyTile[(lane + 10 * LANES) * KEY_ROW + p] = k10;
+            keyTile[(lane + 11 * LANES) * KEY_ROW + p] = k11;
+            keyTile[(lane + 12 * LANES) * KEY_ROW + p] = k12;
+            keyTile[(lane + 13 * LANES) * KEY_ROW + p] = k13;
+            keyTile[(lane + 14 * LANES) * KEY_ROW + p] = k14;
+            keyTile[(lane + 15 * LANES) * KEY_ROW + p] = k15;
+            valueTile[lane * PAIRS + p] = v0;
+            valueTile[(lane + 1 * LANES) * PAIRS + p] = v1;
+            valueTile[(lane + 2 * LANES) * PAIRS + p] = v2;
+            valueTile[(lane + 3 * LANES) * PAIRS + p] = v3;
+            valueTile[(lane + 4 * LANES) * PAIRS + p] = v4;
+            valueTile[(lane + 5 * LANES) * PAIRS + p] = v5;
+            valueTile[(lane + 6 * LANES) * PAIRS + p] = v6;
+            valueTile[(lane + 7 * LANES) * PAIRS + p] = v7;
+            valueTile[(lane + 8 * LANES) * PAIRS + p] = v8;
+            valueTile[(lane + 9 * LANES) * PAIRS + p] = v9;
+            valueTile[(lane + 10 * LANES) * PAIRS + p] = v10;
+            valueTile[(lane + 11 * LANES) * PAIRS + p] = v11;
+            valueTile[(lane + 12 * LANES) * PAIRS + p] = v12;
+            valueTile[(lane + 13 * LANES) * PAIRS + p] = v13;
+            valueTile[(lane + 14 * LANES) * PAIRS + p] = v14;
+            valueTile[(lane + 15 * LANES) * PAIRS + p] = v15;
+            ctx.localBarrier();
+            // tile m's rows are read: tile m + 2's go in their place
+            if (t < TILE_KEYS && m >= 0) {
+                rows[m % 2 * TILE_KEYS + t] = nextRow;
+                nextRow = rowOf(indices, listBase, kvBase, tile + 3 * TILE_KEYS + t, end, allPositions);
+            }
+            // the next tile's words, in flight while this one is computed
+            int next = (m + 1) % 2 * TILE_KEYS + lane;
+            k0 = pairAt(k, rows[next], rowInts, p);
+            v0 = pairAt(v, rows[next], rowInts, p);
+            k1 = pairAt(k, rows[next + 1 * LANES], rowInts, p);
+            v1 = pairAt(v, rows[next + 1 * LANES], rowInts, p);
+            k2 = pairAt(k, rows[next + 2 * LANES], rowInts, p);
+            v2 = pairAt(v, rows[next + 2 * LANES], rowInts, p);
+            k3 = pairAt(k, rows[next + 3 * LANES], rowInts, p);
+            v3 = pairAt(v, rows[next + 3 * LANES], rowInts, p);
+            k4 = pairAt(k, rows[next + 4 * LANES], rowInts, p);
+            v4 = pairAt(v, rows[next + 4 * LANES], rowInts, p);
+            k5 = pairAt(k, rows[next + 5 * LANES], rowInts, p);
+            v5 = pairAt(v, rows[next + 5 * LANES], rowInts, p);
+            k6 = pairAt(k, rows[next + 6 * LANES], rowInts, p);
+            v6 = pairAt(v, rows[next + 6 * LANES], rowInts, p);
+            k7 = pairAt(k, rows[next + 7 * LANES], rowInts, p);
+            v7 = pairAt(v, rows[next + 7 * LANES], rowInts, p);
+            k8 = pairAt(k, rows[next + 8 * LANES], rowInts, p);
+            v8 = pairAt(v, rows[next + 8 * LANES], rowInts, p);
+            k9 = pairAt(k, rows[next + 9 * LANES], rowInts, p);
+            v9 = pairAt(v, rows[next + 9 * LANES], rowInts, p);
+            k10 = pairAt(k, rows[next + 10 * LANES], rowInts, p);
+            v10 = pairAt(v, rows[next + 10 * LANES], rowInts, p);
+            k11 = pairAt(k, rows[next + 11 * LANES], rowInts, p);
+            v11 = pairAt(v, rows[next + 11 * LANES], rowInts, p);
+            k12 = pairAt(k, rows[next + 12 * LANES], rowInts, p);
+            v12 = pairAt(v, rows[next + 12 * LANES], rowInts, p);
+            k13 = pairAt(k, rows[next + 13 * LANES], rowInts, p);
+            v13 = pairAt(v, rows[next + 13 * LANES], rowInts, p);
+            k14 = pairAt(k, rows[next + 14 * LANES], rowInts, p);
+            v14 = pairAt(v, rows[next + 14 * LANES], rowInts, p);
+            k15 = pairAt(k, rows[next + 15 * LANES], rowInts, p);
+            v15 = pairAt(v, rows[next + 15 * LANES], rowInts, p);
+            // dot products of keys kk and kk + HALF_TILE with each head, over a slice of the pairs
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            float b0 = 0f;
+            float b1 = 0f;
+            float b2 = 0f;
+            float b3 = 0f;
+            for (int i = slice; i < PAIRS; i += SLICES) {
+                int x = keyTile[kk * KEY_ROW + i];
+                int y = keyTile[(kk + HALF_TILE) * KEY_ROW + i];
+                float xl = lowHalf(x);
+                float xh = highHalf(x);
+                float yl = lowHalf(y);
+                float yh = highHalf(y);
+                float ql = qs[2 * i];
+                float qh = qs[2 * i + 1];
+                a0 += ql * xl + qh * xh;
+                b0 += ql * yl + qh * yh;
+                ql = qs[2 * PAIRS + 2 * i];
+                qh = qs[2 * PAIRS + 2 * i + 1];
+                a1 += ql * xl + qh * xh;
+                b1 += ql * yl + qh * yh;
+                ql = qs[4 * PAIRS + 2 * i];
+                qh = qs[4 * PAIRS + 2 * i + 1];
+                a2 += ql * xl + qh * xh;
+                b2 += ql * yl + qh * yh;
+                ql = qs[6 * PAIRS + 2 * i];
+                qh = qs[6 * PAIRS + 2 * i + 1];
+                a3 += ql * xl + qh * xh;
+                b3 += ql * yl + qh * yh;
+            }
+            ctx.localBarrier();
+            // the key tile is read: it holds the slices' sums now, [slice][head][key] as float bits
+            int base = slice * GROUP_HEADS * TILE_KEYS + kk;
+            keyTile[base] = KernelMath.floatToIntBits(a0);
+            keyTile[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
+            keyTile[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
+            keyTile[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
+            keyTile[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
+            keyTile[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
+            keyTile[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
+            keyTile[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
+            ctx.localBarrier();
+
+            // the logit of head g and key j; a new maximum goes to tileMax[g]
+            boolean valid = j < keys && g < heads;
+            float s = NO_SCORE;
+            if (valid) {
+                s = 0f;
+                for (int i = 0; i < SLICES; i++) {
+                    s += KernelMath.intBitsToFloat(keyTile[(i * GROUP_HEADS + g) * TILE_KEYS + j]);
+                }
+                if (withLogWeights != 0) {
+                    s += logWeights[listBase + tile + j];
+                }
+                if (s > runningMax) {
+                    ctx.atomicMax(tileMax, g, orderKey(s));
+                }
+            }
+            ctx.localBarrier();
+            float newMax = KernelMath.max(runningMax, fromOrderKey(tileMax[g]));
+            float correction = KernelMath.exp(runningMax - newMax);
+            float w = 0f;
+            if (valid) {
+                w = KernelMath.exp(s - newMax);
+            }
+            weights[g * TILE_KEYS + j] = w;
+            runningSum = runningSum * correction + w;
+            runningMax = newMax;
+            if (j == 0) {
+                corrections[g] = correction;
+            }
+            ctx.localBarrier();
+
+            // output channels 2p and 2p + 1 of every head, over keys lane, lane + LANES, ...
+            if (t < GROUP_HEADS) {
+                tileMax[t] = orderKey(NO_SCORE);  // read above, before the barrier
+            }
+            float c0 = corrections[0];
+            float c1 = corrections[1];
+            float c2 = corrections[2];
+            float c3 = corrections[3];
+            acc0 *= c0;
+            acc1 *= c0;
+            acc2 *= c1;
+            acc3 *= c1;
+            acc4 *= c2;
+            acc5 *= c2;
+            acc6 *= c3;
+            acc7 *= c3;
+            for (int r = lane; r < keys; r += LANES) {
+                int x = valueTile[r * PAIRS + p];
+                float lo = lowHalf(x);
+                float hi = highHalf(x);
+                float w0 = weights[r];
+                float w1 = weights[TILE_KEYS + r];
+                float w2 = weights[2 * TILE_KEYS + r];
+                float w3 = weights[3 * TILE_KEYS + r];
+                acc0 += w0 * lo;
+                acc1 += w0 * hi;
+                acc2 += w1 * lo;
+                acc3 += w1 * hi;
+                acc4 += w2 * lo;
+                acc5 += w2 * hi;
+                acc6 += w3 * lo;
+                acc7 += w3 * hi;
+            }
+        }
+        ctx.localBarrier();
+
+        // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
+        weights[g * TILE_KEYS + j] = runningSum;
+        int base = lane * GROUP_HEADS * 2 * PAIRS + p;
+        valueTile[base] = KernelMath.floatToIntBits(acc0);
+        valueTile[base + PAIRS] = KernelMath.floatToIntBits(acc1);
+        valueTile[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
+        valueTile[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
+        valueTile[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
+        valueTile[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
+        valueTile[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
+        valueTile[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
+        ctx.localBarrier();
+        if (g < heads) {
+            int partial = (h0 + g) * chunks + c;
+            if (j == 0) {
+                float sum = 0f;
+                for (int i = 0; i < TILE_KEYS; i++) {
+                    sum += weights[g * TILE_KEYS + i];
+                }
+                partialMax[partial] = runningMax;
+                partialSum[partial] = sum;
+            }
+            for (int word = j; word < PAIRS; word += TILE_KEYS) {
+                float lo = 0f;
+                float hi = 0f;
+                for (int i = 0; i < LANES; i++) {
+                    int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
+                    lo += KernelMath.intBitsToFloat(valueTile[at]);
+                    hi += KernelMath.intBitsToFloat(valueTile[at + PAIRS]);
+                }
+                if (2 * word < d) {
+                    partialAcc[partial * d + 2 * word] = lo;
+                }
+                if (2 * word + 1 < d) {
+                    partialAcc[partial * d + 2 * word + 1] = hi;
+                }
+            }
+        }
+    }
+
+    /**
+     * K and V rows {@code [from, from + count)} of every KV head as packed fp16 pairs for
+     * {@link #decodeGroupOverIndexList}: word p of a row holds element 2p in its low half and
+     * 2p + 1 in its high half (0 past d). Pairs {@code [hkv][capacity][⌈d/2⌉]}.
+     */
+    @Kernel
+    public static void packHalfPairs(short[] k, short[] v, int[] kPairs, int[] vPairs, int hkv, int capacity, int d,
+                                     int from, int count) {
+        int rowInts = (d + 1) / 2;
+        for (@Parallel int i = 0; i < count * rowInts; i++) {
+            for (@Parallel int h = 0; h < hkv; h++) {
+                int r = i / rowInts;
+                int word = i - r * rowInts;
+                int row = h * capacity + from + r;
+                int e = row * d + 2 * word;
+                int kHigh = 0;
+                int vHigh = 0;
+                if (2 * word + 1 < d) {
+                    kHigh = k[e + 1] << 16;
+                    vHigh = v[e + 1] << 16;
+                }
+                kPairs[row * rowInts + word] = (k[e] & 0xFFFF) | kHigh;
+                vPairs[row * rowInts + word] = (v[e] & 0xFFFF) | vHigh;
+            }
+        }
+    }
+
+    /**
+     * Merges each head's chunk partials: {@code out[h] = Σ_c e^(m_c − M) acc_c / Σ_c e^(m_c − M) l_c};
+     * 0 for an empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
+     * {@code L × 1} with L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}:
+     * each work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes
+     * striding over the chunks with their own running maximum, combined at the end.
+     */
+    @Kernel
+    public static void mergeChunkPartials(KernelContext ctx, float[] partialMax, float[] partialSum,
+                                          float[] partialAcc, float[] out, int hq, int d, int chunks) {
+        float[] accs = ctx.allocateFloatLocalArray(MERGE_GROUP);
+        float[] laneMax = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        float[] laneSum = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        int t = ctx.localIdx;
+        int h = ctx.groupIdy;
+        int lanes = ctx.localGroupSizeX / MERGE_CHANNELS;
+        int lane = t / MERGE_CHANNELS;
+        int channel = t - lane * MERGE_CHANNELS;
+        int e = ctx.groupIdx * MERGE_CHANNELS + channel;
+        float m = NO_SCORE;
+        float sum = 0f;
+        float acc = 0f;
+        for (int c = lane; c < chunks; c += lanes) {
+            int i = h * chunks + c;
+            float mc = partialMax[i];
+            if (mc > m) {
+                float rescale = KernelMath.exp(m - mc);
+                sum *= rescale;
+                acc *= rescale;
+                m = mc;
+            }
+            float w = KernelMath.exp(mc - m);
+            sum += w * partialSum[i];
+            if (e < d) {
+                acc += w * partialAcc[i * d + e];
+            }
+        }
+        if (channel == 0) {
+            laneMax[lane] = m;
+        }
+        ctx.localBarrier();
+        float top = NO_SCORE;
+        for (int i = 0; i < lanes; i++) {
+            top = KernelMath.max(top, laneMax[i]);
+        }
+        float rescale = KernelMath.exp(m - top);
+        accs[t] = acc * rescale;
+        if (channel == 0) {
+            laneSum[lane] = sum * rescale;
+        }
+        ctx.localBarrier();
+        if (lane == 0 && e < d) {
+            float a = 0f;
+            float s = 0f;
+            for (int i = 0; i < lanes; i++) {
+                a += accs[i * MERGE_CHANNELS + channel];
+                s += laneSum[i];
+            }
+            float o = 0f;
+            if (s > 0f) {
+                o = a / s;
+            }
+            out[h * d + e] = o;
+        }
+    }
+
+    /** Work-groups along y of {@link #decodeGroupOverIndexList}: blocks of up to GROUP_HEADS heads sharing a KV head and a list. */
+    public static int headBlocks(int hq, int hkv, int headsPerList) {
+        int sharing = KernelMath.min(hq / hkv, headsPerList);
+        return hq / sharing * ((sharing + GROUP_HEADS - 1) / GROUP_HEADS);
+    }
+
+    /** The cache row of list slot {@code slot}; -1 past the end. */
+    static int rowOf(int[] indices, int listBase, int kvBase, int slot, int end, int allPositions) {
+        int row = -1;
+        if (slot < end) {
+            row = kvBase + slot;
+            if (allPositions == 0) {
+                row = kvBase + indices[listBase + slot];
+            }
+        }
+        return row;
+    }
+
+    /** Word p of packed row {@code row}; 0 for row -1 and past the row. */
+    static int pairAt(int[] a, int row, int rowInts, int p) {
+        int word = 0;
+        if (row >= 0 && p < rowInts) {
+            word = a[row * rowInts + p];
+        }
+        return word;
+    }
+
+    static float lowHalf(int packed) {
+        return KernelMath.halfToFloat((short) (packed & 0xFFFF));
+    }
+
+    static float highHalf(int packed) {
+        return KernelMath.halfToFloat((short) (packed >>> 16));
+    }
+
+    /** Float bits as an int whose signed order is the float order (no NaN expected). */
+    static int orderKey(float x) {
+        int bits = KernelMath.floatToIntBits(x);
+        if (bits < 0) {
+            bits = bits ^ 0x7FFFFFFF;
+        }
+        return bits;
+    }
+
+    static float fromOrderKey(int key) {
+        int bits = key;
+        if (bits < 0) {
+            bits = bits ^ 0x7FFFFFFF;
+        }
+        return KernelMath.intBitsToFloat(bits);
     }
 }

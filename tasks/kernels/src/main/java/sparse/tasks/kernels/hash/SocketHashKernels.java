@@ -66,31 +66,15 @@ public final class SocketHashKernels {
     }
 
     /**
-     * Per query head, table and bit: {@code y = scale · tanh(⟨q, w⟩)}, with
-     * {@code scale = 2 / (√d · tau)}, so that a bucket's factor for that bit is {@code σ(±y)}.
-     * Output {@code [hq][tables][bits]}.
+     * The query's bucket probabilities as two factor tables per head and table:
+     * {@code high [hq][tables][2^(bits - bits/2)]}, {@code low [hq][tables][2^(bits/2)]}; each
+     * entry the product of {@code σ(c_p · y_p)} over its bits, {@code c_p = +1} where the
+     * entry's bit is set, −1 where not, and {@code y_p = scale · tanh(⟨q, w_p⟩)} with
+     * {@code scale = 2 / (√d · tau)}. Each entry computes the few projections it needs.
      */
     @Kernel
-    public static void queryProjections(float[] q, float[] planes, float[] projections, int hq, int d, int tables,
-                                        int bits, float scale) {
-        for (@Parallel int i = 0; i < hq * tables * bits; i++) {
-            int h = i / (tables * bits);
-            int lp = i - h * tables * bits;
-            float z = 0f;
-            for (int c = 0; c < d; c++) {
-                z += q[h * d + c] * planes[lp * d + c];
-            }
-            projections[i] = scale * KernelMath.tanh(z);
-        }
-    }
-
-    /**
-     * The factor tables from the projections: {@code high [hq][tables][2^(bits - bits/2)]},
-     * {@code low [hq][tables][2^(bits/2)]}; each entry the product of {@code σ(c_p · y_p)} over
-     * its bits, {@code c_p = +1} where the entry's bit is set, −1 where not.
-     */
-    @Kernel
-    public static void queryTables(float[] projections, float[] high, float[] low, int hq, int tables, int bits) {
+    public static void queryTables(float[] q, float[] planes, float[] high, float[] low, int hq, int d, int tables,
+                                   int bits, float scale) {
         int lowBits = bits / 2;
         int highBits = bits - lowBits;
         int highSize = 1 << highBits;
@@ -98,11 +82,13 @@ public final class SocketHashKernels {
         for (@Parallel int i = 0; i < hq * tables * (highSize + lowSize); i++) {
             int hl = i / (highSize + lowSize);
             int e = i - hl * (highSize + lowSize);
-            int y = hl * bits;
+            int h = hl / tables;
+            int firstPlane = (hl - h * tables) * bits;
             if (e < highSize) {
-                high[hl * highSize + e] = cornerProbability(projections, y, e, highBits);
+                high[hl * highSize + e] = cornerProbability(q, h * d, planes, firstPlane, e, highBits, d, scale);
             } else {
-                low[hl * lowSize + e - highSize] = cornerProbability(projections, y + highBits, e - highSize, lowBits);
+                low[hl * lowSize + e - highSize] = cornerProbability(q, h * d, planes, firstPlane + highBits, e - highSize,
+                        lowBits, d, scale);
             }
         }
     }
@@ -123,11 +109,20 @@ public final class SocketHashKernels {
         return c;
     }
 
-    /** Π over the {@code count} bits starting at {@code projections[first]} of σ(±y), signs from {@code corner}'s bits (big-endian). */
-    static float cornerProbability(float[] projections, int first, int corner, int count) {
+    /**
+     * Π over the {@code count} bits whose planes start at {@code firstPlane} of σ(±y),
+     * {@code y = scale · tanh(⟨q, w⟩)}, signs from {@code corner}'s bits (big-endian).
+     */
+    static float cornerProbability(float[] q, int qBase, float[] planes, int firstPlane, int corner, int count, int d,
+                                   float scale) {
         float product = 1f;
         for (int p = 0; p < count; p++) {
-            float y = projections[first + p];
+            int wBase = (firstPlane + p) * d;
+            float z = 0f;
+            for (int i = 0; i < d; i++) {
+                z += q[qBase + i] * planes[wBase + i];
+            }
+            float y = scale * KernelMath.tanh(z);
             if (((corner >> (count - 1 - p)) & 1) == 0) {
                 y = -y;
             }

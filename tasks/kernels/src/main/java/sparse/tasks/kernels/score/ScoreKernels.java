@@ -23,28 +23,74 @@ public final class ScoreKernels {
     /**
      * SOCKET: {@code score[h][j] = ‖v_j‖ · Σ_l high[h][l][c >> lowBits] · low[h][l][c & lowMask]},
      * {@code c} the key's code in table l, one byte per table (see SocketHashKernels). The norm
-     * factor is left out when {@code useValueNorms} is 0.
+     * factor is left out when {@code useValueNorms} is 0. One work-item per token and KV head
+     * scores the query heads of the group four at a time, reading each code once for the four;
+     * with {@code sumOverGroup} set it writes their sum, {@code scores[kv][j]} (the per-group
+     * shared selection's score), else each head's score.
      */
     @Kernel
     public static void softCollisionScoresFromBytes(byte[] codes, float[] valueNorms, float[] high, float[] low,
                                                     float[] scores, int hq, int hkv, int capacity, int n, int tables,
-                                                    int bits, int useValueNorms) {
+                                                    int bits, int useValueNorms, int sumOverGroup) {
         int lowBits = bits / 2;
         int lowMask = (1 << lowBits) - 1;
         int highSize = 1 << (bits - lowBits);
+        int headHigh = tables * highSize;
+        int headLow = tables << lowBits;
+        int group = hq / hkv;
         for (@Parallel int j = 0; j < n; j++) {
-            for (@Parallel int h = 0; h < hq; h++) {
-                int kv = h / (hq / hkv);
-                float s = 0f;
-                for (int l = 0; l < tables; l++) {
-                    int c = codes[(kv * tables + l) * capacity + j] & 0xFF;
-                    int hl = h * tables + l;
-                    s += high[hl * highSize + (c >> lowBits)] * low[(hl << lowBits) + (c & lowMask)];
-                }
+            for (@Parallel int kv = 0; kv < hkv; kv++) {
+                int codeBase = kv * tables * capacity + j;
+                float norm = 1f;
                 if (useValueNorms != 0) {
-                    s *= valueNorms[kv * capacity + j];
+                    norm = valueNorms[kv * capacity + j];
                 }
-                scores[h * capacity + j] = s;
+                float total = 0f;
+                // four heads at a time, each code read once for them
+                for (int first = 0; first < group; first += 4) {
+                    int h = kv * group + first;
+                    int more = group - first;
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int l = 0; l < tables; l++) {
+                        int c = codes[codeBase + l * capacity] & 0xFF;
+                        int highAt = (h * tables + l) * highSize + (c >> lowBits);
+                        int lowAt = ((h * tables + l) << lowBits) + (c & lowMask);
+                        s0 += high[highAt] * low[lowAt];
+                        if (more > 1) {
+                            s1 += high[highAt + headHigh] * low[lowAt + headLow];
+                        }
+                        if (more > 2) {
+                            s2 += high[highAt + 2 * headHigh] * low[lowAt + 2 * headLow];
+                        }
+                        if (more > 3) {
+                            s3 += high[highAt + 3 * headHigh] * low[lowAt + 3 * headLow];
+                        }
+                    }
+                    s0 *= norm;
+                    s1 *= norm;
+                    s2 *= norm;
+                    s3 *= norm;
+                    if (sumOverGroup != 0) {
+                        total += s0 + s1 + s2 + s3;
+                    } else {
+                        scores[h * capacity + j] = s0;
+                        if (more > 1) {
+                            scores[(h + 1) * capacity + j] = s1;
+                        }
+                        if (more > 2) {
+                            scores[(h + 2) * capacity + j] = s2;
+                        }
+                        if (more > 3) {
+                            scores[(h + 3) * capacity + j] = s3;
+                        }
+                    }
+                }
+                if (sumOverGroup != 0) {
+                    scores[kv * capacity + j] = total;
+                }
             }
         }
     }
@@ -53,23 +99,66 @@ public final class ScoreKernels {
     @Kernel
     public static void softCollisionScoresFromShorts(short[] codes, float[] valueNorms, float[] high, float[] low,
                                                      float[] scores, int hq, int hkv, int capacity, int n, int tables,
-                                                     int bits, int useValueNorms) {
+                                                     int bits, int useValueNorms, int sumOverGroup) {
         int lowBits = bits / 2;
         int lowMask = (1 << lowBits) - 1;
         int highSize = 1 << (bits - lowBits);
+        int headHigh = tables * highSize;
+        int headLow = tables << lowBits;
+        int group = hq / hkv;
         for (@Parallel int j = 0; j < n; j++) {
-            for (@Parallel int h = 0; h < hq; h++) {
-                int kv = h / (hq / hkv);
-                float s = 0f;
-                for (int l = 0; l < tables; l++) {
-                    int c = codes[(kv * tables + l) * capacity + j] & 0xFFFF;
-                    int hl = h * tables + l;
-                    s += high[hl * highSize + (c >> lowBits)] * low[(hl << lowBits) + (c & lowMask)];
-                }
+            for (@Parallel int kv = 0; kv < hkv; kv++) {
+                int codeBase = kv * tables * capacity + j;
+                float norm = 1f;
                 if (useValueNorms != 0) {
-                    s *= valueNorms[kv * capacity + j];
+                    norm = valueNorms[kv * capacity + j];
                 }
-                scores[h * capacity + j] = s;
+                float total = 0f;
+                // four heads at a time, each code read once for them
+                for (int first = 0; first < group; first += 4) {
+                    int h = kv * group + first;
+                    int more = group - first;
+                    float s0 = 0f;
+                    float s1 = 0f;
+                    float s2 = 0f;
+                    float s3 = 0f;
+                    for (int l = 0; l < tables; l++) {
+                        int c = codes[codeBase + l * capacity] & 0xFFFF;
+                        int highAt = (h * tables + l) * highSize + (c >> lowBits);
+                        int lowAt = ((h * tables + l) << lowBits) + (c & lowMask);
+                        s0 += high[highAt] * low[lowAt];
+                        if (more > 1) {
+                            s1 += high[highAt + headHigh] * low[lowAt + headLow];
+                        }
+                        if (more > 2) {
+                            s2 += high[highAt + 2 * headHigh] * low[lowAt + 2 * headLow];
+                        }
+                        if (more > 3) {
+                            s3 += high[highAt + 3 * headHigh] * low[lowAt + 3 * headLow];
+                        }
+                    }
+                    s0 *= norm;
+                    s1 *= norm;
+                    s2 *= norm;
+                    s3 *= norm;
+                    if (sumOverGroup != 0) {
+                        total += s0 + s1 + s2 + s3;
+                    } else {
+                        scores[h * capacity + j] = s0;
+                        if (more > 1) {
+                            scores[(h + 1) * capacity + j] = s1;
+                        }
+                        if (more > 2) {
+                            scores[(h + 2) * capacity + j] = s2;
+                        }
+                        if (more > 3) {
+                            scores[(h + 3) * capacity + j] = s3;
+                        }
+                    }
+                }
+                if (sumOverGroup != 0) {
+                    scores[kv * capacity + j] = total;
+                }
             }
         }
     }
@@ -87,21 +176,6 @@ public final class ScoreKernels {
                     dot += q[h * d + c] * KernelMath.halfToFloat(k[kBase + c]);
                 }
                 scores[h * capacity + j] = dot * scale;
-            }
-        }
-    }
-
-    /** Per KV head, the sum of its query heads' scores: the per-group shared selection's score. */
-    @Kernel
-    public static void sumOverGroup(float[] scores, float[] groupScores, int hq, int hkv, int capacity, int n) {
-        int group = hq / hkv;
-        for (@Parallel int j = 0; j < n; j++) {
-            for (@Parallel int g = 0; g < hkv; g++) {
-                float s = 0f;
-                for (int i = 0; i < group; i++) {
-                    s += scores[(g * group + i) * capacity + j];
-                }
-                groupScores[g * capacity + j] = s;
             }
         }
     }

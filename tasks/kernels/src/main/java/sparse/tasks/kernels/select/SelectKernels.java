@@ -17,9 +17,19 @@ public final class SelectKernels {
     private SelectKernels() {
     }
 
-    /** Work-items per group of the context kernels, and radix buckets per pass (8-bit digits). */
+    /** Work-items per group of the context kernels, and radix buckets per pass (8-bit digits) of {@link #selectTopM}. */
     public static final int GROUP = 256;
     static final int SIGN = 0x80000000;
+    /**
+     * {@link #radixSelectPass}: the order key's digits, most significant first (11, 11 and 10
+     * bits), one histogram of {@code BINS} counters per digit and row; state per row of
+     * {@code (prefix, need)} after each digit.
+     */
+    public static final int RADIX_DIGITS = 3;
+    public static final int BINS = 2048;
+    public static final int STATE_PER_ROW = 2 * (RADIX_DIGITS + 1);
+    /** Bins of the histogram that each work-item sums when looking for the bin of the need-th key. */
+    static final int BINS_PER_ITEM = BINS / GROUP;
 
     /** Sink and window only (StreamingLLM); with {@code sink = n, window = 0}, every position (dense). */
     @Kernel
@@ -210,6 +220,287 @@ public final class SelectKernels {
         if (t == 0) {
             counts[h] = sink + written + window;
         }
+    }
+
+    /**
+     * One pass of the top-M select that {@link #radixScatter} finishes, spread over many
+     * work-groups: grid {@code chunks × GROUP} by rows, chunk c of a row covering candidates
+     * {@code [sink + c · chunk, sink + (c + 1) · chunk)} below {@code n − window}. Passes run in
+     * order 0 to {@link #RADIX_DIGITS}, each a launch: pass p &lt; RADIX_DIGITS adds the
+     * histogram of digit p, over the candidates whose earlier digits match, into
+     * {@code histograms[row][p]}; every pass p &gt; 0 first finds, in each work-group, the bin of
+     * digit p − 1 that holds the need-th largest key (work-group 0 records it in {@code state});
+     * the last pass then counts each chunk's keys above and equal to the M-th largest into
+     * {@code chunkCounts[row][c]}. Each histogram is zeroed two passes after it was filled,
+     * ready for the next step: histograms must hold zeros before the first.
+     *
+     * <p>Shapes: scores {@code [rows][scoreStride]}, histograms {@code [rows][RADIX_DIGITS][BINS]},
+     * state {@code [rows][STATE_PER_ROW]}, chunkCounts {@code [rows][chunks][2]}.
+     */
+    @Kernel
+    public static void radixSelectPass(KernelContext ctx, float[] scores, int[] histograms, int[] state,
+                                       int[] chunkCounts, int scoreStride, int n, int sink, int window, int heavy,
+                                       int chunk, int chunks, int pass) {
+        int[] table = ctx.allocateIntLocalArray(BINS);
+        int[] found = ctx.allocateIntLocalArray(2);
+        int t = ctx.localIdx;
+        int c = ctx.groupIdx;
+        int row = ctx.groupIdy;
+        int end = n - window;
+        int take = KernelMath.min(heavy, end - sink);
+        boolean search = take > 0 && take < end - sink;
+        int from = sink + c * chunk;
+        int to = KernelMath.min(from + chunk, end);
+        int scoreBase = row * scoreStride;
+        int rowHistograms = row * RADIX_DIGITS * BINS;
+        int rowState = row * STATE_PER_ROW;
+
+        // the digits found so far, and how many keys the rest of the search must still take
+        int prefix = 0;
+        int need = take;
+        if (pass >= 2) {
+            prefix = state[rowState + 2 * (pass - 1)];
+            need = state[rowState + 2 * (pass - 1) + 1];
+        }
+        if (pass >= 1 && search) {
+            // the bin of digit pass - 1 holding the need-th largest key: sums of each work-item's
+            // bins, a suffix scan of the sums, then one work-item walks its own bins
+            int histogram = rowHistograms + (pass - 1) * BINS;
+            int first = t * BINS_PER_ITEM;
+            int own = 0;
+            for (int b = first; b < first + BINS_PER_ITEM; b++) {
+                own += histograms[histogram + b];
+            }
+            table[t] = own;
+            ctx.localBarrier();
+            for (int offset = 1; offset < GROUP; offset *= 2) {
+                int add = 0;
+                if (t + offset < GROUP) {
+                    add = table[t + offset];
+                }
+                ctx.localBarrier();
+                table[t] += add;
+                ctx.localBarrier();
+            }
+            int above = table[t] - own;
+            if (above < need && above + own >= need) {
+                int b = first + BINS_PER_ITEM - 1;
+                while (above + histograms[histogram + b] < need) {
+                    above += histograms[histogram + b];
+                    b--;
+                }
+                found[0] = b;
+                found[1] = need - above;
+            }
+            ctx.localBarrier();
+            prefix = prefix | (found[0] << digitShift(pass - 1));
+            need = found[1];
+            if (c == 0 && t == 0) {
+                state[rowState + 2 * pass] = prefix;
+                state[rowState + 2 * pass + 1] = need;
+            }
+            ctx.localBarrier();
+        }
+        if (pass >= 2) {
+            // the histogram that pass - 1 read: zero for the next step
+            int zeroed = rowHistograms + (pass - 2) * BINS;
+            for (int b = c * GROUP + t; b < BINS; b += chunks * GROUP) {
+                histograms[zeroed + b] = 0;
+            }
+        }
+
+        if (pass < RADIX_DIGITS) {
+            if (search) {
+                for (int b = t; b < BINS; b += GROUP) {
+                    table[b] = 0;
+                }
+                ctx.localBarrier();
+                int shift = digitShift(pass);
+                int mask = matchedMask(pass);
+                int digitMask = (1 << digitBits(pass)) - 1;
+                for (int j = from + t; j < to; j += GROUP) {
+                    int u = orderKey(scores[scoreBase + j]) ^ SIGN;
+                    if ((u & mask) == prefix) {
+                        ctx.atomicAdd(table, (u >>> shift) & digitMask, 1);
+                    }
+                }
+                ctx.localBarrier();
+                int histogram = rowHistograms + pass * BINS;
+                for (int b = t; b < BINS; b += GROUP) {
+                    int count = table[b];
+                    if (count != 0) {
+                        ctx.atomicAdd(histograms, histogram + b, count);
+                    }
+                }
+            }
+        } else {
+            // the M-th largest key is prefix (all digits found); count this chunk's larger and tied keys
+            int threshold = prefix ^ SIGN;
+            int larger = 0;
+            int tied = 0;
+            for (int j = from + t; j < to; j += GROUP) {
+                if (take == end - sink) {
+                    larger++;
+                } else if (take > 0) {
+                    int key = orderKey(scores[scoreBase + j]);
+                    if (key > threshold) {
+                        larger++;
+                    } else if (key == threshold) {
+                        tied++;
+                    }
+                }
+            }
+            if (t < 2) {
+                found[t] = 0;
+            }
+            ctx.localBarrier();
+            ctx.atomicAdd(found, 0, larger);
+            ctx.atomicAdd(found, 1, tied);
+            ctx.localBarrier();
+            if (t < 2) {
+                chunkCounts[(row * chunks + c) * 2 + t] = found[t];
+            }
+        }
+    }
+
+    /**
+     * The last launch of the multi-work-group top-M select ({@link #radixSelectPass} passes 0
+     * to {@link #RADIX_DIGITS} before it), same grid and arguments: each chunk writes its kept
+     * candidates in position order at the offset its earlier chunks' counts give; work-group 0
+     * of a row writes its sink, window and count. Output as {@link #selectTopM}.
+     */
+    @Kernel
+    public static void radixScatter(KernelContext ctx, float[] scores, int[] indices, int[] counts, int[] histograms,
+                                    int[] state, int[] chunkCounts, int scoreStride, int listStride, int n, int sink,
+                                    int window, int heavy, int chunk, int chunks) {
+        int[] table = ctx.allocateIntLocalArray(GROUP);
+        int[] before = ctx.allocateIntLocalArray(2);
+        int t = ctx.localIdx;
+        int c = ctx.groupIdx;
+        int row = ctx.groupIdy;
+        int end = n - window;
+        int take = KernelMath.min(heavy, end - sink);
+        boolean takeAll = take == end - sink;
+        int from = sink + c * chunk;
+        int to = KernelMath.min(from + chunk, end);
+        int scoreBase = row * scoreStride;
+        int listBase = row * listStride;
+        int rowState = row * STATE_PER_ROW;
+        int threshold = 0;
+        int tiesKept = 0;
+        if (!takeAll && take > 0) {
+            threshold = state[rowState + 2 * RADIX_DIGITS] ^ SIGN;
+            tiesKept = state[rowState + 2 * RADIX_DIGITS + 1];
+        }
+        // the last histogram, read by the last pass: zero for the next step
+        int zeroed = (row * RADIX_DIGITS + RADIX_DIGITS - 1) * BINS;
+        for (int b = c * GROUP + t; b < BINS; b += chunks * GROUP) {
+            histograms[zeroed + b] = 0;
+        }
+        // larger and tied keys of the earlier chunks
+        if (t < 2) {
+            before[t] = 0;
+        }
+        ctx.localBarrier();
+        int larger = 0;
+        int tied = 0;
+        for (int e = t; e < c; e += GROUP) {
+            larger += chunkCounts[(row * chunks + e) * 2];
+            tied += chunkCounts[(row * chunks + e) * 2 + 1];
+        }
+        ctx.atomicAdd(before, 0, larger);
+        ctx.atomicAdd(before, 1, tied);
+        ctx.localBarrier();
+        int tiesBefore = before[1];
+        int written = before[0] + KernelMath.min(before[1], tiesKept);
+
+        // ordered compaction, one tile of GROUP candidates at a time (as selectTopM)
+        for (int tile = from; tile < to; tile += GROUP) {
+            int j = tile + t;
+            int isLarger = 0;
+            int isTied = 0;
+            if (j < to) {
+                if (takeAll) {
+                    isLarger = 1;
+                } else if (take > 0) {
+                    int key = orderKey(scores[scoreBase + j]);
+                    if (key > threshold) {
+                        isLarger = 1;
+                    } else if (key == threshold) {
+                        isTied = 1;
+                    }
+                }
+            }
+            table[t] = (isLarger << 16) | isTied;
+            ctx.localBarrier();
+            for (int offset = 1; offset < GROUP; offset *= 2) {
+                int add = 0;
+                if (t >= offset) {
+                    add = table[t - offset];
+                }
+                ctx.localBarrier();
+                table[t] += add;
+                ctx.localBarrier();
+            }
+            int inclusive = table[t];
+            int total = table[GROUP - 1];
+            int tiesLeft = KernelMath.max(0, tiesKept - tiesBefore);
+            int largerBeforeMe = (inclusive >> 16) - isLarger;
+            int tiedBeforeMe = (inclusive & 0xFFFF) - isTied;
+            if (isLarger == 1 || (isTied == 1 && tiedBeforeMe < tiesLeft)) {
+                indices[listBase + sink + written + largerBeforeMe + KernelMath.min(tiedBeforeMe, tiesLeft)] = j;
+            }
+            written += (total >> 16) + KernelMath.min(total & 0xFFFF, tiesLeft);
+            tiesBefore += total & 0xFFFF;
+            ctx.localBarrier();
+        }
+
+        if (c == 0) {
+            for (int s = t; s < sink; s += GROUP) {
+                indices[listBase + s] = s;
+            }
+            for (int w = t; w < window; w += GROUP) {
+                indices[listBase + sink + take + w] = end + w;
+            }
+            if (t == 0) {
+                counts[row] = sink + take + window;
+            }
+        }
+    }
+
+    /** Chunks of {@code chunk} candidates that cover the {@code n − sink − window} of a row; at least 1. */
+    public static int radixChunks(int n, int sink, int window, int chunk) {
+        return KernelMath.max(1, (n - sink - window + chunk - 1) / chunk);
+    }
+
+    /** Lowest bit of digit {@code d} of the order key: 21, 10, 0. */
+    static int digitShift(int d) {
+        int shift = 0;
+        if (d == 0) {
+            shift = 21;
+        } else if (d == 1) {
+            shift = 10;
+        }
+        return shift;
+    }
+
+    static int digitBits(int d) {
+        int bits = 11;
+        if (d == 2) {
+            bits = 10;
+        }
+        return bits;
+    }
+
+    /** The bits of the digits before digit {@code d}. */
+    static int matchedMask(int d) {
+        int mask = 0;
+        if (d == 1) {
+            mask = 0xFFE00000;
+        } else if (d == 2) {
+            mask = 0xFFFFFC00;
+        }
+        return mask;
     }
 
     /** Float bits as an int whose signed order is the float order (−0 below +0; no NaN expected). */

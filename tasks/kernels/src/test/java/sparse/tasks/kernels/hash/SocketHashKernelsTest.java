@@ -97,12 +97,9 @@ class SocketHashKernelsTest {
         int lowBits = bits / 2;
         int highSize = 1 << (bits - lowBits);
         int lowSize = 1 << lowBits;
-        float[] projections = TestData.poisonedFloats(hq * tables * bits);
         float[] high = TestData.poisonedFloats(hq * tables * highSize);
         float[] low = TestData.poisonedFloats(hq * tables * lowSize);
-        SocketHashKernels.queryProjections(q, planes, projections, hq, d, tables, bits,
-                (float) (2 / (Math.sqrt(d) * tau)));
-        SocketHashKernels.queryTables(projections, high, low, hq, tables, bits);
+        SocketHashKernels.queryTables(q, planes, high, low, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)));
 
         int buckets = 1 << bits;
         double[] ref = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);

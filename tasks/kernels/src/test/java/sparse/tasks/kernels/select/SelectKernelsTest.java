@@ -14,7 +14,7 @@ import sparse.tasks.kernels.WorkGroups;
 class SelectKernelsTest {
 
     /** Scores drawn from a few values (many ties), from a continuum, or with ±0 and negatives. */
-    enum Scores { CONTINUOUS, FEW_VALUES, SIGNED_ZEROS }
+    enum Scores { CONTINUOUS, FEW_VALUES, SIGNED_ZEROS, CLUSTERED }
 
     @ParameterizedTest(name = "rows={0} n={1} sink={2} window={3} heavy={4} {5}")
     @CsvSource({
@@ -30,7 +30,33 @@ class SelectKernelsTest {
             "1,256,0,0,1,CONTINUOUS",
             "1,257,0,0,256,FEW_VALUES"})
     void topMEqualsTheSortedReference(int rows, int n, int sink, int window, int heavy, Scores kind) {
-        long seed = TestData.seed("selectTopM " + kind);
+        check(false, rows, n, sink, window, heavy, kind, 0);
+    }
+
+    @ParameterizedTest(name = "rows={0} n={1} sink={2} window={3} heavy={4} {5} chunk={6}")
+    @CsvSource({
+            "4,1000,62,62,50,CONTINUOUS,256",
+            "4,1000,62,62,50,FEW_VALUES,512",
+            "3,1000,0,0,300,SIGNED_ZEROS,256",
+            "2,4096,128,128,172,CONTINUOUS,768",
+            "2,4096,128,128,1000,FEW_VALUES,256",
+            "2,4096,128,128,1000,CONTINUOUS,4096",
+            "2,300,10,20,0,CONTINUOUS,256",
+            "2,300,10,20,270,CONTINUOUS,256",
+            "2,300,10,20,5000,FEW_VALUES,256",
+            "2,17,3,2,5,FEW_VALUES,256",
+            "1,256,0,0,1,CONTINUOUS,256",
+            "1,257,0,0,256,FEW_VALUES,256",
+            "1,20000,128,128,900,CONTINUOUS,1024",
+            "1,20000,128,128,900,CLUSTERED,1024"})
+    void radixTopMOverChunksEqualsTheSortedReference(int rows, int n, int sink, int window, int heavy, Scores kind,
+                                                     int chunk) {
+        check(true, rows, n, sink, window, heavy, kind, chunk);
+    }
+
+    /** One work-group per row ({@code selectTopM}), or the radix passes over chunks of a row, twice on the same buffers. */
+    private static void check(boolean radix, int rows, int n, int sink, int window, int heavy, Scores kind, int chunk) {
+        long seed = TestData.seed((radix ? "radix select " : "selectTopM ") + kind);
         SplittableRandom r = new SplittableRandom(seed);
         int scoreStride = n + 5;
         int listStride = n + 3;
@@ -42,6 +68,8 @@ class SelectKernelsTest {
                     case CONTINUOUS -> (float) r.nextGaussian();
                     case FEW_VALUES -> r.nextInt(4) * 0.5f;
                     case SIGNED_ZEROS -> r.nextInt(3) == 0 ? (r.nextBoolean() ? 0f : -0f) : (float) -Math.abs(r.nextGaussian());
+                    // positive, within one octave: the high digits are all alike
+                    case CLUSTERED -> 1f + (float) r.nextDouble() * 0.001f;
                 };
                 scores[row * scoreStride + j] = s;
                 asDouble[row * scoreStride + j] = s;
@@ -49,8 +77,28 @@ class SelectKernelsTest {
         }
         int[] indices = TestData.poisonedInts(rows * listStride);
         int[] counts = TestData.poisonedInts(rows);
-        WorkGroups.run(rows, 1, SelectKernels.GROUP, ctx -> SelectKernels.selectTopM(ctx, scores, indices, counts,
-                scoreStride, listStride, n, sink, window, heavy));
+        if (!radix) {
+            WorkGroups.run(rows, 1, SelectKernels.GROUP, ctx -> SelectKernels.selectTopM(ctx, scores, indices, counts,
+                    scoreStride, listStride, n, sink, window, heavy));
+        } else {
+            int chunks = SelectKernels.radixChunks(n, sink, window, chunk);
+            int[] histograms = new int[rows * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
+            int[] state = TestData.poisonedInts(rows * SelectKernels.STATE_PER_ROW);
+            int[] chunkCounts = TestData.poisonedInts(rows * chunks * 2);
+            // the second run checks that the first left the histograms at zero
+            for (int run = 0; run < 2; run++) {
+                for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
+                    int p = pass;
+                    WorkGroups.run(chunks, rows, SelectKernels.GROUP, ctx -> SelectKernels.radixSelectPass(ctx, scores,
+                            histograms, state, chunkCounts, scoreStride, n, sink, window, heavy, chunk, chunks, p));
+                }
+                Arrays.fill(indices, 0xDEADBEEF);
+                WorkGroups.run(chunks, rows, SelectKernels.GROUP, ctx -> SelectKernels.radixScatter(ctx, scores, indices,
+                        counts, histograms, state, chunkCounts, scoreStride, listStride, n, sink, window, heavy, chunk,
+                        chunks));
+            }
+            assertArrayEquals(new int[histograms.length], histograms, "histograms left at zero");
+        }
         for (int row = 0; row < rows; row++) {
             int[] ref = SelectReference.topM(asDouble, row * scoreStride, n, sink, window, heavy);
             assertEquals(ref.length, counts[row], "count of row " + row);

@@ -1,0 +1,141 @@
+package sparse.examples;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sparse.engine.attention.methods.MethodSettings;
+import sparse.engine.backend.Backends;
+import sparse.engine.backend.Device;
+import sparse.engine.bench.BenchInputs;
+import sparse.engine.bench.BenchResult;
+import sparse.engine.bench.CopyBandwidth;
+import sparse.engine.bench.DecodeBenchmark;
+import sparse.engine.bench.LaunchTime;
+import sparse.engine.bench.LayerShape;
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
+
+/** {@code sparse bench}: the decode step of one Llama-3.1-8B attention layer per method and context. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the decode step of one attention layer (32 query heads, 8 KV heads, D = 128, fp16 K/V) "
+                + "per method and context, with device events; report bandwidth against the device's copy bandwidth.")
+final class BenchCommand implements Runnable {
+    @Mixin
+    DeviceOptions deviceOptions;
+
+    @Option(names = "--method", split = ",", defaultValue = "dense,socket",
+            description = "methods: dense, oracle, socket, socket-shared, hardlsh, streaming (default ${DEFAULT-VALUE})")
+    List<String> methods;
+
+    @Option(names = "--context", split = ",", defaultValue = "16384,32768,65536,131072",
+            description = "cached tokens T (default ${DEFAULT-VALUE})")
+    List<Integer> contexts;
+
+    @Option(names = "--batch", defaultValue = "1", description = "sequences per step; only 1 for now (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--density", defaultValue = "0.05", description = "density of the sparse methods (default ${DEFAULT-VALUE})")
+    double density;
+
+    @Option(names = "--repeats", defaultValue = "30", description = "timed steps per median (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--stages", description = "per-stage device times: pack, hash, score, select, attend, merge")
+    boolean stages;
+
+    @Option(names = "--json", description = "one JSON object per line and per (method, context)")
+    boolean json;
+
+    @Option(names = "--tiles-per-chunk", defaultValue = "0",
+            description = "flash-decode chunk size in tiles of " + DecodeAttentionKernels.TILE_KEYS
+                    + " keys, for tuning (default: chosen from the list length)")
+    int tilesPerChunk;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the random caches and queries (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public void run() {
+        if (batch != 1) {
+            throw new IllegalArgumentException("--batch " + batch + ": only batch 1 is supported yet (one query token per step)");
+        }
+        methods.forEach(DecodeBenchmark::checkName);
+        for (int t : contexts) {
+            if (t < 1) {
+                throw new IllegalArgumentException("--context takes positive token counts, got " + t);
+            }
+        }
+        if (!(density > 0 && density <= 1)) {
+            throw new IllegalArgumentException("--density must be in (0, 1], got " + density);
+        }
+        LayerShape shape = LayerShape.LLAMA_31_8B;
+        Device device = Backends.select(deviceOptions.config());
+        DecodeBenchmark bench = new DecodeBenchmark(device, shape, MethodSettings.defaults(), repeats, tilesPerChunk);
+        CopyBandwidth copy = CopyBandwidth.measure(device);
+        LaunchTime launch = LaunchTime.measure(device);
+        if (!json) {
+            System.out.printf(Locale.ROOT, "device %s (%s): copy bandwidth %.0f GB/s (vector add over %d floats); "
+                    + "an empty timed launch %.1f us%n", device.id(), device.name(), copy.bytesPerSecond() / 1e9,
+                    copy.elements(), launch.micros());
+            System.out.printf(Locale.ROOT, "one layer: %d query heads, %d KV heads, D %d, fp16 K/V, batch 1; "
+                    + "medians of %d steps (device events)%n", shape.hq(), shape.hkv(), shape.d(), repeats);
+            System.out.printf(Locale.ROOT, "%-14s %8s %8s %10s %6s %10s %9s %7s %7s %9s%s%n", "method", "context",
+                    "density", "median_us", "tasks", "wall_us", "MiB", "GB/s", "of_copy", "check",
+                    stages ? "  stages (us)" : "");
+        }
+        for (int t : contexts) {
+            BenchInputs in = bench.inputs(t, seed);
+            for (String m : methods) {
+                BenchResult r = bench.run(m, density, in, copy.bytesPerSecond());
+                System.out.println(json ? json(r, launch) : row(r));
+                System.out.flush();
+            }
+        }
+    }
+
+    private String row(BenchResult r) {
+        String s = !stages ? "" : "  " + r.stageMicros().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "%-14s %8d %8.4f %10.1f %6d %10.1f %9.1f %7.0f %7.2f %9.1e%s", r.method(),
+                r.context(), r.density(), r.medianMicros(), r.tasks(), r.wallMicros(), r.bytes() / 1048576.0,
+                r.bytesPerSecond() / 1e9, r.fractionOfCopy(), r.checkError(), s);
+    }
+
+    private String json(BenchResult r, LaunchTime launch) {
+        StringBuilder b = new StringBuilder("{");
+        b.append("\"method\":\"").append(r.method()).append('"')
+                .append(",\"context\":").append(r.context())
+                .append(",\"batch\":").append(r.batch())
+                .append(",\"device\":\"").append(r.device().replace("\\", "\\\\").replace("\"", "\\\"")).append('"')
+                .append(",\"density\":").append(number(r.density()))
+                .append(",\"median_us\":").append(number(r.medianMicros()))
+                .append(",\"tasks\":").append(r.tasks())
+                .append(",\"launch_us\":").append(number(launch.micros()))
+                .append(",\"wall_us\":").append(number(r.wallMicros()))
+                .append(",\"bytes\":").append(r.bytes())
+                .append(",\"gbps\":").append(number(r.bytesPerSecond() / 1e9))
+                .append(",\"copy_gbps\":").append(number(r.copyBytesPerSecond() / 1e9))
+                .append(",\"fraction_of_copy\":").append(number(r.fractionOfCopy()))
+                .append(",\"check_error\":").append(number(r.checkError()))
+                .append(",\"caches\":").append(r.caches())
+                .append(",\"repeats\":").append(r.repeats());
+        if (stages) {
+            b.append(",\"stages_us\":{");
+            int i = 0;
+            for (Map.Entry<String, Double> e : r.stageMicros().entrySet()) {
+                b.append(i++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":").append(number(e.getValue()));
+            }
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    /** A JSON number, null for NaN. */
+    private static String number(double x) {
+        return Double.isFinite(x) ? String.format(Locale.ROOT, "%.6g", x) : "null";
+    }
+}
