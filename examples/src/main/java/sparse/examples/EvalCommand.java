@@ -32,16 +32,20 @@ final class EvalCommand implements Runnable {
     @Mixin
     DeviceOptions deviceOptions;
 
-    @Option(names = "--workload", defaultValue = "synthetic", description = "synthetic or npy:DIR (q.npy, k.npy, v.npy) (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "synthetic", description = "synthetic, npy:DIR (q.npy, k.npy, v.npy) or captured (a GGUF model run over a built-in text) (default ${DEFAULT-VALUE})")
     String workload;
 
-    @Option(names = "--context", defaultValue = "16384", description = "synthetic: cached tokens T (default ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "FILE", description = "captured: a GGUF Llama model (default: "
+            + "stories260K.gguf in $SPARSE_MODELS, else in ../shared/models)")
+    Path model;
+
+    @Option(names = "--context", defaultValue = "16384", description = "synthetic: cached tokens T; captured: at most T, capped at the model's context (default ${DEFAULT-VALUE})")
     int context;
 
     @Option(names = "--layers", defaultValue = "2", description = "synthetic: layers (default ${DEFAULT-VALUE})")
     int layers;
 
-    @Option(names = "--queries", defaultValue = "8", description = "synthetic: decode steps per layer (default ${DEFAULT-VALUE})")
+    @Option(names = "--queries", defaultValue = "8", description = "synthetic, captured: decode steps per layer (default ${DEFAULT-VALUE})")
     int queries;
 
     @Option(names = "--seed", defaultValue = "1", description = "synthetic: seed (default ${DEFAULT-VALUE})")
@@ -118,7 +122,8 @@ final class EvalCommand implements Runnable {
             }
         }
         Device device = Backends.select(deviceOptions.config());
-        Workload w = Workload.open(workload, SyntheticParams.defaults(seed).withContext(context).withLayers(layers).withQueries(queries));
+        Workload w = Workload.open(workload, SyntheticParams.defaults(seed).withContext(context).withLayers(layers).withQueries(queries),
+                model);
 
         List<EvalRow> rows;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval").setStyle(ProgressBarStyle.ASCII)

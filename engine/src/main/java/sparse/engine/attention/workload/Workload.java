@@ -17,19 +17,30 @@ public record Workload(String source, List<WorkloadLayer> layers) {
         layers = List.copyOf(layers);
     }
 
+    /** {@link #open(String, SyntheticParams, Path)} with no model file given. */
+    public static Workload open(String spec, SyntheticParams synthetic) {
+        return open(spec, synthetic, null);
+    }
+
     /**
      * The workload a command line names: {@code synthetic} (made from {@code synthetic}'s
-     * knobs) or {@code npy:DIR} (see {@link NpyWorkload}).
+     * knobs), {@code npy:DIR} (see {@link NpyWorkload}) or {@code captured} (see
+     * {@link CapturedWorkload}: {@code model}, or {@link CapturedWorkload#defaultModel()} when
+     * null, run over {@code synthetic}'s context with its number of queries).
      *
-     * @throws WorkloadException for any other spelling, or a folder that cannot be read
+     * @throws WorkloadException for any other spelling, or a folder or model that cannot be read
      */
-    public static Workload open(String spec, SyntheticParams synthetic) {
+    public static Workload open(String spec, SyntheticParams synthetic, Path model) {
         if (spec.equals("synthetic")) {
             return SyntheticWorkload.generate(synthetic);
         }
         if (spec.startsWith("npy:") && spec.length() > 4) {
             return NpyWorkload.load(Path.of(spec.substring(4)));
         }
-        throw new WorkloadException("unknown workload '" + spec + "' (want synthetic or npy:DIR)");
+        if (spec.equals("captured")) {
+            return CapturedWorkload.capture(model != null ? model : CapturedWorkload.defaultModel(),
+                    synthetic.context(), synthetic.queries());
+        }
+        throw new WorkloadException("unknown workload '" + spec + "' (want synthetic, captured or npy:DIR)");
     }
 }

@@ -73,7 +73,7 @@ class NpyWorkloadTest {
         SyntheticParams small = SyntheticParams.defaults(seed).withContext(64).withQueries(2).withLayers(1).withHeads(2, 1, 8);
         assertEquals("npy:" + dir, Workload.open("npy:" + dir, small).source());
         assertEquals(64, Workload.open("synthetic", small).layers().get(0).t());
-        assertEquals("unknown workload 'npz:x' (want synthetic or npy:DIR)",
+        assertEquals("unknown workload 'npz:x' (want synthetic, captured or npy:DIR)",
                 assertThrows(WorkloadException.class, () -> Workload.open("npz:x", small)).getMessage());
     }
 
