@@ -9,7 +9,7 @@ import sparse.engine.model.gguf.GgufFormatException;
 /** The {@code sparse} command: parses, then hands each subcommand to its own class. */
 @Command(name = "sparse", mixinStandardHelpOptions = true, version = "sparse 0.1.0",
         description = "Long-context sparse attention (SOCKET, Sketch&Walk) with kernels written in Java.",
-        subcommands = {DevicesCommand.class, BandwidthCommand.class, EvalCommand.class, GenerateCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {DevicesCommand.class, BandwidthCommand.class, EvalCommand.class, GenerateCommand.class, AgreeCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     /** Exit status for bad input: unknown options, impossible budgets, malformed files. */
