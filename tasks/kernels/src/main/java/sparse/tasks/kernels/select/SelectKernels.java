@@ -31,7 +31,10 @@ public final class SelectKernels {
     /** Bins of the histogram that each work-item sums when looking for the bin of the need-th key. */
     static final int BINS_PER_ITEM = BINS / GROUP;
 
-    /** Sink and window only (StreamingLLM); with {@code sink = n, window = 0}, every position (dense). */
+    /**
+     * Sink and window only (StreamingLLM); with {@code sink = n, window = 0}, every position
+     * (dense). Needs {@code sink + window ≥ 1}: the first slot's work-items write the counts.
+     */
     @Kernel
     public static void sinkAndWindow(int[] indices, int[] counts, int rows, int listStride, int n, int sink,
                                      int window) {
