@@ -12,7 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 import sparse.engine.attention.eval.EvalCase;
 import sparse.engine.attention.eval.EvalChart;
 import sparse.engine.attention.eval.EvalReport;

@@ -1,7 +1,7 @@
 package sparse.engine.attention.hardlsh;
 
 import sparse.engine.attention.Budget;
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 
 /**
  * Hard LSH sampling in the MagicPIG style (ALGORITHMS.md §3): SimHash with {@code bits} bits

@@ -2,7 +2,7 @@ package sparse.engine.attention.methods;
 
 import java.util.List;
 import java.util.Set;
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 import sparse.engine.attention.hardlsh.HardLshOptions;
 import sparse.engine.attention.oracle.OracleOptions;
 import sparse.engine.attention.quest.QuestOptions;

@@ -1,6 +1,6 @@
 package sparse.engine.attention.oracle;
 
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 
 /**
  * Oracle top-k's parameters: the budget (density or heavy count M, sink S, window W). Default

@@ -1,6 +1,6 @@
 package sparse.engine.attention.socket;
 
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 
 /**
  * SOCKET's parameters (ALGORITHMS.md §1). Defaults, the paper's RULER-32K setting:

@@ -1,6 +1,6 @@
 package sparse.engine.attention.streaming;
 
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 
 /**
  * StreamingLLM's parameters: a budget like the token selectors' (default density 0.05, sink

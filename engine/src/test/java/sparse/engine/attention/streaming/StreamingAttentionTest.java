@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sparse.engine.attention.Budget;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.dense.MethodTests;
-import sparse.engine.attention.dense.TokenBudget;
+import sparse.engine.attention.TokenBudget;
 import sparse.engine.backend.Device;
 
 class StreamingAttentionTest {

@@ -1,6 +1,4 @@
-package sparse.engine.attention.dense;
-
-import sparse.engine.attention.Budget;
+package sparse.engine.attention;
 
 /**
  * A token selector's budget as asked for: a density (the total fraction of visible keys, sink
