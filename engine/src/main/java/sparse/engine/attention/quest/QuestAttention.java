@@ -1,10 +1,10 @@
 package sparse.engine.attention.quest;
 
-import java.util.HashMap;
-import java.util.Map;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
+import sparse.engine.attention.LayerPlan;
+import sparse.engine.attention.LayerPlans;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
@@ -31,9 +31,7 @@ public final class QuestAttention implements AttentionMethod {
 
     private final Device device;
     private final QuestOptions options;
-    private final Map<Integer, LayerState> layers = new HashMap<>();
-    private LayerState current;
-    private boolean profiling;
+    private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
     private ExecutionResult lastExecution;
 
     public QuestAttention(Device device, QuestOptions options) {
@@ -52,12 +50,7 @@ public final class QuestAttention implements AttentionMethod {
 
     /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
-        profiling = on;
-        for (LayerState s : layers.values()) {
-            if (s.plan != null) {
-                s.plan.withProfiling(on);
-            }
-        }
+        layers.setProfiling(on);
     }
 
     /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
@@ -67,40 +60,21 @@ public final class QuestAttention implements AttentionMethod {
 
     @Override
     public void load(int layer, LayerCache cache) {
-        if (layer < 0) {
-            throw new IllegalArgumentException("layer must be ≥ 0, got " + layer);
-        }
-        LayerState state = layers.computeIfAbsent(layer, LayerState::new);
-        if (state.cache != null && (state.cache.k() != cache.k() || state.cache.v() != cache.v()
-                || state.cache.capacity() != cache.capacity())) {
-            state.closePlan();  // another cache: start over
-        }
-        state.cache = cache;
-        current = state;
+        layers.load(layer, cache);
     }
 
     @Override
     public DecodeResult decode(float[] q, int hq, int visible) {
-        if (current == null) {
-            throw new IllegalStateException("decode before any load()");
-        }
-        return current.decode(q, hq, visible);
+        return layers.current().decode(q, hq, visible);
     }
 
     @Override
     public void close() {
-        for (LayerState s : layers.values()) {
-            s.closePlan();
-        }
-        layers.clear();
-        current = null;
+        layers.close();
     }
 
     /** One layer's device state: its graph, the buffers' host twins and what is up to date. */
-    private final class LayerState {
-        final int layer;
-        LayerCache cache;
-        ExecutionPlan plan;
+    private final class LayerState extends LayerPlan {
         int hq;
         int capPages;
         int synced;         // tokens of k and v on the device
@@ -116,10 +90,11 @@ public final class QuestAttention implements AttentionMethod {
         final Scalar chunks = Scalar.ofInt(1);
 
         LayerState(int layer) {
-            this.layer = layer;
+            super(layer);
         }
 
-        DecodeResult decode(float[] query, int queryHeads, int visibleTokens) {
+        @Override
+        public DecodeResult decode(float[] query, int queryHeads, int visibleTokens) {
             int d = cache.d();
             if (queryHeads < 1 || queryHeads % cache.hkv() != 0) {
                 throw new IllegalArgumentException("query heads " + queryHeads + " must be a positive multiple of the cache's "
@@ -194,7 +169,7 @@ public final class QuestAttention implements AttentionMethod {
                             chunks, out)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
                     .transferToHost(DataTransferMode.UNDER_DEMAND, list);
-            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(profiling);
+            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(layers.profiling());
             int small = Math.min(PageKernels.MAX_GROUP, device.maxWorkGroupSize());
             plan.withGrid(taskId("top"), Grid.of((long) hq * small, small));
             synced = 0;
@@ -223,12 +198,6 @@ public final class QuestAttention implements AttentionMethod {
             return graphName() + "." + task;
         }
 
-        void closePlan() {
-            if (plan != null) {
-                plan.close();
-                plan = null;
-            }
-        }
     }
 
     /** The key positions of {@code count} pages listed from {@code from}, cut at {@code visible}. */

@@ -1,12 +1,12 @@
 package sparse.engine.attention.sketchwalk;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.IntStream;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
+import sparse.engine.attention.LayerPlan;
+import sparse.engine.attention.LayerPlans;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
@@ -44,9 +44,7 @@ public final class SketchWalkAttention implements AttentionMethod {
     private final Device device;
     private final SketchWalkOptions options;
     private final SketchWalkPrefill prefill;
-    private final Map<Integer, LayerState> layers = new HashMap<>();
-    private LayerState current;
-    private boolean profiling;
+    private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
     private ExecutionResult lastExecution;
 
     public SketchWalkAttention(Device device, SketchWalkOptions options) {
@@ -70,20 +68,15 @@ public final class SketchWalkAttention implements AttentionMethod {
      */
     public SketchWalkPrefill.Result prefill(int layer, float[] q, int hq, LayerCache cache) {
         SketchWalkPrefill.Result result = prefill.run(layer, q, hq, cache);
-        load(layer, cache);
-        current.closePlan();
-        current.seed = result.dense() ? null : result;
+        LayerState state = layers.load(layer, cache);
+        state.closePlan();
+        state.seed = result.dense() ? null : result;
         return result;
     }
 
     /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
-        profiling = on;
-        for (LayerState s : layers.values()) {
-            if (s.plan != null) {
-                s.plan.withProfiling(on);
-            }
-        }
+        layers.setProfiling(on);
     }
 
     /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
@@ -93,41 +86,22 @@ public final class SketchWalkAttention implements AttentionMethod {
 
     @Override
     public void load(int layer, LayerCache cache) {
-        if (layer < 0) {
-            throw new IllegalArgumentException("layer must be ≥ 0, got " + layer);
-        }
-        LayerState state = layers.computeIfAbsent(layer, LayerState::new);
-        if (state.cache != null && (state.cache.k() != cache.k() || state.cache.v() != cache.v()
-                || state.cache.capacity() != cache.capacity())) {
-            state.closePlan();  // another cache: start over
-        }
-        state.cache = cache;
-        current = state;
+        layers.load(layer, cache);
     }
 
     @Override
     public DecodeResult decode(float[] q, int hq, int visible) {
-        if (current == null) {
-            throw new IllegalStateException("decode before any load()");
-        }
-        return current.decode(q, hq, visible);
+        return layers.current().decode(q, hq, visible);
     }
 
     @Override
     public void close() {
-        for (LayerState s : layers.values()) {
-            s.closePlan();
-        }
-        layers.clear();
-        current = null;
+        layers.close();
     }
 
     /** One layer's device state: its graph, the buffers' host twins and the step counters. */
-    private final class LayerState {
-        final int layer;
-        LayerCache cache;
+    private final class LayerState extends LayerPlan {
         SketchWalkPrefill.Result seed;     // applied when the plan is built
-        ExecutionPlan plan;
         int hq;
         int capBlocks;
         int slots;
@@ -156,14 +130,15 @@ public final class SketchWalkAttention implements AttentionMethod {
         final Scalar chunks = Scalar.ofInt(1);
 
         LayerState(int layer) {
-            this.layer = layer;
+            super(layer);
         }
 
         boolean dense() {
             return options.isDense(layer);
         }
 
-        DecodeResult decode(float[] query, int queryHeads, int visibleTokens) {
+        @Override
+        public DecodeResult decode(float[] query, int queryHeads, int visibleTokens) {
             int d = cache.d();
             if (queryHeads < 1 || queryHeads % cache.hkv() != 0) {
                 throw new IllegalArgumentException("query heads " + queryHeads + " must be a positive multiple of the cache's "
@@ -294,7 +269,7 @@ public final class SketchWalkAttention implements AttentionMethod {
             g.task("merge", BlockSparseKernels::decodeMerge, partialAcc, partialStats, spans, CHUNK_BLOCKS, hq, d, chunks,
                     out);
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(profiling);
+            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(layers.profiling());
             if (!dense()) {
                 int small = Math.min(WalkKernels.MAX_GROUP, device.maxWorkGroupSize());
                 int local = Math.min(SketchWalkPrefill.GROUP, device.maxWorkGroupSize());
@@ -350,12 +325,6 @@ public final class SketchWalkAttention implements AttentionMethod {
             return graphName() + "." + task;
         }
 
-        void closePlan() {
-            if (plan != null) {
-                plan.close();
-                plan = null;
-            }
-        }
     }
 
     /** The key positions of the first {@code count} listed blocks, cut at {@code visible}. */
