@@ -36,8 +36,8 @@ if ours:
           + (f", torch {copy[0]:.0f} GB/s (copy_)" if copy else "")
           + f"; an empty timed launch {ours[0]['launch_us']:.1f} us"
           + (f" (torch: a one-element add {launch[0]:.1f} us)" if launch else ""))
-print("ours_us: sum of the step's kernel event times (each task's holds its launch's latency, as each of"
-      " theirs does); /flash, /cudnn: ours_us over theirs (below 1: ours faster)")
+print("ours_us: device events before the step's first launch and after its last, as theirs are around"
+      " one call; /flash, /cudnn: ours_us over theirs (below 1: ours faster); stages: each task timed alone")
 print(f"{'context':>8} {'method':<14} {'ours_us':>9} {'tasks':>5} {'flash_us':>9} {'cudnn_us':>9} {'/flash':>7} "
       f"{'/cudnn':>7} {'of_copy':>7} {'check':>8}  stages (us)")
 def fmt(x, spec):

@@ -43,6 +43,21 @@ public interface Device extends AutoCloseable {
     /** Waits until every launch and copy issued so far has finished. */
     void synchronize();
 
+    /**
+     * Runs {@code launches} (which issue work on this device) and returns the time from the
+     * start of the first to the end of the last, in nanoseconds, after waiting for them. Here
+     * the wall time with the queue drained before and after; a GPU backend measures it on the
+     * device (CUDA: events around the launches), so the host's launch gaps count only where
+     * they leave the device idle.
+     */
+    default long timeSpan(Runnable launches) {
+        synchronize();
+        long start = System.nanoTime();
+        launches.run();
+        synchronize();
+        return System.nanoTime() - start;
+    }
+
     @Override
     void close();
 

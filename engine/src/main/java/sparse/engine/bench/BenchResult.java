@@ -10,13 +10,14 @@ import java.util.Map;
  * @param batch              sequences per step (1)
  * @param device             the device's id and name
  * @param density            attended keys over visible keys, averaged over heads
- * @param medianMicros       median device time of a step: the sum of its tasks' event times
+ * @param medianMicros       median device time of a step: from before its first launch to after its
+ *                           last, as the device measures it
  * @param wallMicros         median wall time of a step without profiling (launches, the query's
  *                           upload, the read-back of output and lists)
  * @param stageMicros        median device time per stage (pack, hash, score, select, attend,
- *                           merge), in that order
- * @param tasks              kernel launches per step (each task's device time holds some of its
- *                           launch's latency: see {@link LaunchTime})
+ *                           merge), in that order, each task timed alone (so each holds some of
+ *                           its launch's latency: see {@link LaunchTime})
+ * @param tasks              kernel launches per step
  * @param bytes              the fewest bytes the step moves through device memory: the K and V
  *                           rows it attends, once per list that holds them, and the selection's
  *                           inputs (codes, norms, or keys), each read once

@@ -2,10 +2,12 @@ package sparse.engine.graph;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import sparse.engine.backend.BackendException;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.DeviceBuffer;
@@ -36,6 +38,8 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Map<String, Grid> grids = new HashMap<>();
     private Map<String, Grid> configuredGrids = Map.of();
     private boolean profiling;
+    private boolean stepTiming;
+    private final Set<String> skipped = new HashSet<>();
     private long executions;
     private boolean closed;
 
@@ -89,6 +93,33 @@ public final class ExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * With step timing, each execution reports the device time of all its launches together
+     * ({@link Device#timeSpan}): what a step costs, launch gaps that idle the device included.
+     * It is exclusive with profiling, whose waits after each task would be counted.
+     */
+    public ExecutionPlan withStepTiming(boolean on) {
+        this.stepTiming = on;
+        return this;
+    }
+
+    /**
+     * Leaves task {@code taskId} out of the next executions while {@code skip} holds: for a
+     * task with nothing to do this time (no rows appended), whose launch would cost time only.
+     */
+    public ExecutionPlan withSkipped(String taskId, boolean skip) {
+        if (!graph.taskIds().contains(taskId)) {
+            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
+                    + String.join(", ", graph.taskIds()) + ")");
+        }
+        if (skip) {
+            skipped.add(taskId);
+        } else {
+            skipped.remove(taskId);
+        }
+        return this;
+    }
+
     /** Copies in, runs every task in order, copies out, and waits for the device. */
     public ExecutionResult execute() {
         checkOpen();
@@ -98,10 +129,32 @@ public final class ExecutionPlan implements AutoCloseable {
                 buffers.get(t.array()).write(t.array());
             }
         }
+        if (profiling && stepTiming) {
+            throw new IllegalStateException(graph.name() + ": profiling and step timing together would time the waits");
+        }
         Map<String, Long> times = new LinkedHashMap<>();
+        long stepNanos = stepTiming ? device.timeSpan(() -> launchTasks(times)) : -1;
+        if (!stepTiming) {
+            launchTasks(times);
+        }
+        for (ImmutableTaskGraph.Transfer t : graph.toHost()) {
+            if (t.mode() == DataTransferMode.EVERY_EXECUTION) {
+                buffers.get(t.array()).read(t.array());
+            }
+        }
+        device.synchronize();
+        executions++;
+        return new ExecutionResult(graph.name(), device, System.nanoTime() - start, Map.copyOf(times), stepNanos);
+    }
+
+    /** Launches every task not skipped, in order; with profiling, puts each one's device time in {@code times}. */
+    private void launchTasks(Map<String, Long> times) {
         List<ImmutableTaskGraph.Task> tasks = graph.tasks();
         for (int i = 0; i < tasks.size(); i++) {
             ImmutableTaskGraph.Task task = tasks.get(i);
+            if (skipped.contains(task.id())) {
+                continue;
+            }
             Grid grid = gridOf(task);
             Object[] args = launchArgs(task);
             long nanos;
@@ -114,14 +167,6 @@ public final class ExecutionPlan implements AutoCloseable {
                 times.put(task.id(), nanos);
             }
         }
-        for (ImmutableTaskGraph.Transfer t : graph.toHost()) {
-            if (t.mode() == DataTransferMode.EVERY_EXECUTION) {
-                buffers.get(t.array()).read(t.array());
-            }
-        }
-        device.synchronize();
-        executions++;
-        return new ExecutionResult(graph.name(), device, System.nanoTime() - start, Map.copyOf(times));
     }
 
     /** Copies {@code count} elements of {@code array} from {@code from} to the same place on the device. */

@@ -6,16 +6,19 @@ import sparse.engine.backend.Device;
 
 /**
  * What one execution of a plan did: the device that ran it, its wall-clock time (transfers
- * included), and with profiling each task's device time in nanoseconds, by task id.
+ * included), with profiling each task's device time in nanoseconds by task id, and with step
+ * timing the device time of all its launches together ({@link Device#timeSpan}; -1 without).
  */
-public record ExecutionResult(String graph, Device device, long wallNanos, Map<String, Long> taskTimesNanos) {
+public record ExecutionResult(String graph, Device device, long wallNanos, Map<String, Long> taskTimesNanos,
+                              long stepNanos) {
 
     @Override
     public String toString() {
         String tasks = taskTimesNanos.entrySet().stream()
                 .map(e -> String.format("%s %.1f us", e.getKey(), e.getValue() / 1e3))
                 .collect(Collectors.joining(", "));
-        return String.format("%s on %s %s (%s): %.1f us%s", graph, device.backend(), device.id(), device.name(),
-                wallNanos / 1e3, tasks.isEmpty() ? "" : "; " + tasks);
+        return String.format("%s on %s %s (%s): %.1f us%s%s", graph, device.backend(), device.id(), device.name(),
+                wallNanos / 1e3, stepNanos < 0 ? "" : String.format(", launches %.1f us", stepNanos / 1e3),
+                tasks.isEmpty() ? "" : "; " + tasks);
     }
 }

@@ -2,6 +2,7 @@ package sparse.engine.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -259,6 +260,45 @@ class TaskGraphTest {
             assertTrue(timed.wallNanos() > 0);
             assertSame(d, timed.device());
             assertTrue(timed.toString().startsWith("timed on " + d.backend() + " " + d.id()), timed.toString());
+        }
+    }
+
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void stepTimingSpansTheLaunchesAndSkippedTasksDoNotRun(Device d) {
+        int n = 4096;
+        float[] x = randomFloats(random("stepTimingSpansTheLaunchesAndSkippedTasksDoNotRun", d), n);
+        float[] mid = new float[n];
+        float[] out = new float[n];
+        ImmutableTaskGraph graph = new TaskGraph("step")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, mid, 2f, n)
+                .task("add", GraphKernels::add, mid, x, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            assertEquals(-1, plan.execute().stepNanos());
+            ExecutionResult timed = plan.withStepTiming(true).execute();
+            assertTrue(timed.stepNanos() > 0, "step took " + timed.stepNanos() + " ns");
+            assertEquals(Map.of(), timed.taskTimesNanos());
+            for (int i = 0; i < n; i++) {
+                assertEquals(3 * x[i], out[i], 1e-6f * Math.abs(x[i]));
+            }
+            // with the scale skipped, mid still holds 2x of the old x; the add sees the new x = -old x
+            Arrays.fill(out, Float.NaN);
+            for (int i = 0; i < n; i++) {
+                x[i] = -x[i];
+            }
+            plan.withSkipped("step.scale", true).withStepTiming(false).execute();
+            for (int i = 0; i < n; i++) {
+                assertEquals(-x[i], out[i], 1e-6f * Math.abs(x[i]), "the skipped scale ran at " + i);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> plan.withSkipped("step.nothing", true));
+            assertTrue(e.getMessage().startsWith("unknown task id 'step.nothing'"), e.getMessage());
+            IllegalStateException both = assertThrows(IllegalStateException.class,
+                    () -> plan.withStepTiming(true).withProfiling(true).execute());
+            assertTrue(both.getMessage().contains("profiling and step timing"), both.getMessage());
         }
     }
 

@@ -54,6 +54,7 @@ public abstract class IndexListAttention implements AttentionMethod {
     private final Map<Integer, Layer> layers = new HashMap<>();
     private Layer current;
     private boolean profiling;
+    private boolean stepTiming;
     private int tilesPerChunk;
     private ExecutionResult lastExecution;
 
@@ -71,6 +72,11 @@ public abstract class IndexListAttention implements AttentionMethod {
     /** With profiling, each step waits for every task and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
         profiling = on;
+    }
+
+    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
+    public void setStepTiming(boolean on) {
+        stepTiming = on;
     }
 
     /**
@@ -322,7 +328,8 @@ public abstract class IndexListAttention implements AttentionMethod {
                             DecodeAttentionKernels.GROUP_SIZE, 1))
                     .withGrid(LayerArrays.id(name(), MERGE), Grid.of((long) Math.ceilDiv(arrays.d(), channels) * mergeLocal,
                             hq, mergeLocal, 1));
-            lastExecution = plan.withProfiling(profiling).execute();
+            plan.withSkipped(LayerArrays.id(name(), PACK), step.appendCount() == 0);
+            lastExecution = plan.withProfiling(profiling).withStepTiming(stepTiming).execute();
             hashed = length;
 
             int[][] selected = new int[hq][];

@@ -144,9 +144,11 @@ public final class SocketAttention extends IndexListAttention {
             int bits = options.bits(), tables = options.tables();
             int hq = a.hq(), hkv = a.hkv();
             String g = name();
-            plan.withGrid(LayerArrays.id(g, CODES), Grid.of(roundUp(step.appendCount(), 64), (long) hkv * tables, 64, 1));
+            plan.withGrid(LayerArrays.id(g, CODES), Grid.of(roundUp(step.appendCount(), 64), (long) hkv * tables, 64, 1))
+                    .withSkipped(LayerArrays.id(g, CODES), step.appendCount() == 0);
             if (options.valueNorms()) {
-                plan.withGrid(LayerArrays.id(g, NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1));
+                plan.withGrid(LayerArrays.id(g, NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1))
+                        .withSkipped(LayerArrays.id(g, NORMS), step.appendCount() == 0);
             }
             plan.withGrid(LayerArrays.id(g, TABLES), Grid.of(roundUp((long) hq * tables
                             * ((1 << (bits - bits / 2)) + (1 << (bits / 2))), 64), 64))

@@ -235,6 +235,25 @@ final class CudaDevice implements Device {
         return arg == null ? "null" : arg instanceof DeviceBuffer ? arg.toString() : arg.getClass().getSimpleName() + " " + arg;
     }
 
+    /** Events on the stream before and after {@code launches}: the device's own time for them. */
+    @Override
+    public long timeSpan(Runnable launches) {
+        context.makeCurrent();
+        MemorySegment start = context.driver.eventCreate();
+        MemorySegment end = context.driver.eventCreate();
+        try {
+            context.driver.eventRecord(start, context.stream);
+            launches.run();
+            context.makeCurrent();
+            context.driver.eventRecord(end, context.stream);
+            context.driver.eventSynchronize(end);
+            return Math.round(context.driver.eventElapsedTime(start, end) * 1e6);
+        } finally {
+            context.driver.eventDestroy(start);
+            context.driver.eventDestroy(end);
+        }
+    }
+
     /** Waits for the stream; an error from earlier asynchronous work (a faulting kernel) surfaces here. */
     @Override
     public void synchronize() {
