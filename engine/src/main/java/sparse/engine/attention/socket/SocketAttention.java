@@ -16,13 +16,14 @@ import sparse.tasks.lang.KernelSpec;
 
 /**
  * SOCKET (ALGORITHMS.md §1): keys get hard LSH codes and value norms as they are cached; each
- * step the query's bucket probabilities (two factor tables per hash table) score every key by
- * soft collision, and each query head attends its sink, window and top-M keys.
+ * step the query's bucket probabilities (a table per list row and hash table, built from the
+ * product form) score every key by soft collision, and each query head attends its sink,
+ * window and top-M keys.
  *
- * <p>Graph per layer: {@code codes}, {@code norms} (rows appended since the last step),
- * {@code tables} (the query's bucket probabilities), {@code scores} (per query head, or summed over the group
- * for a shared list), {@code select0} to {@code select3} and {@code select} (a radix select
- * over many work-groups), then the shared {@code attend}, {@code merge}.
+ * <p>Graph per layer: {@code codes}, {@code norms} (rows appended since the last step; skipped
+ * when none were), {@code tables} (per query head, or summed over the group for a shared list),
+ * {@code scores}, {@code select0} to {@code select3} and {@code select} (a radix select over
+ * many work-groups), then the shared {@code attend}, {@code merge}.
  */
 public final class SocketAttention extends IndexListAttention {
     static final String CODES = "codes";
@@ -35,6 +36,10 @@ public final class SocketAttention extends IndexListAttention {
     private static final int SELECT_GROUPS = 1024;
     /** ...of at most this many candidates. */
     private static final int MAX_SELECT_CHUNK = 16384;
+    /** The scores spread each row over work-groups to leave about this many in all... */
+    private static final int SCORE_GROUPS = 1024;
+    /** ...each of at least this many code words per work-item, to spread its loads of the tables. */
+    private static final int MIN_WORDS_PER_ITEM = 2;
 
     private final SocketOptions options;
     /** [tables][bits][d] per head dimension, shared by every layer. */
@@ -74,12 +79,12 @@ public final class SocketAttention extends IndexListAttention {
     private final class SocketSelection implements Selection {
         final LayerArrays a;
         final float[] planes;
-        /** [hkv][tables][capacity]: byte[] up to 8 bits, short[] above. */
-        final Object codes;
+        /** [hkv][tables][words]: codes packed four or two to a word (SocketHashKernels). */
+        final int[] codes;
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
-        final float[] high;
-        final float[] low;
+        /** [rows][tables][2^bits]: this step's bucket probabilities, summed over each row's query heads. */
+        final float[] bucketTables;
         /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
         final float[] scores;
         /** The radix select's histograms, state and per-chunk counts (SelectKernels.radixSelectPass). */
@@ -91,16 +96,20 @@ public final class SocketAttention extends IndexListAttention {
         final Scalar heavy = Scalar.ofInt(0);
         final Scalar selectChunk = Scalar.ofInt(SelectKernels.GROUP);
         final Scalar selectChunks = Scalar.ofInt(1);
+        final Scalar wordsPerGroup = Scalar.ofInt(1);
 
         SocketSelection(LayerArrays a, float[] planes) {
             this.a = a;
             this.planes = planes;
             int bits = options.bits(), tables = options.tables();
-            int codeCount = a.hkv() * tables * a.capacity();
-            codes = options.byteCodes() ? new byte[codeCount] : new short[codeCount];
+            if (a.hq() / a.rows() * bits > SocketHashKernels.MAX_ROW_BITS) {
+                throw new IllegalArgumentException("a list shared by " + a.hq() / a.rows() + " query heads at " + bits
+                        + " bits per table needs " + a.hq() / a.rows() * bits + " projections per table on chip; at most "
+                        + SocketHashKernels.MAX_ROW_BITS);
+            }
+            codes = new int[a.hkv() * tables * SocketHashKernels.wordsPerRow(a.capacity(), bits)];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
-            high = new float[a.hq() * tables << (bits - bits / 2)];
-            low = new float[a.hq() * tables << (bits / 2)];
+            bucketTables = new float[Math.multiplyExact(a.rows() * tables, 1 << bits)];
             scores = new float[a.rows() * a.capacity()];
             histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
             selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
@@ -114,18 +123,17 @@ public final class SocketAttention extends IndexListAttention {
             float scale = (float) (2 / (Math.sqrt(d) * options.tau()));
             // the histograms start at zero; the select leaves them so for the next step
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes, histograms);
-            graph.task(CODES, kernel(SocketHashKernels.class, options.byteCodes() ? "keyCodesAsBytes" : "keyCodesAsShorts"),
+            graph.task(CODES, kernel(SocketHashKernels.class, "keyCodes"),
                     a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount());
             if (options.valueNorms()) {
                 graph.task(NORMS, kernel(SocketHashKernels.class, "valueNorms"),
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
-            graph.task(TABLES, kernel(SocketHashKernels.class, "queryTables"), a.q(), planes, high, low, hq, d, tables, bits,
-                            scale)
-                    .task(SCORES, kernel(ScoreKernels.class,
-                                    options.byteCodes() ? "softCollisionScoresFromBytes" : "softCollisionScoresFromShorts"),
-                            codes, norms, high, low, scores, hq, hkv, capacity, a.visible(), tables, bits,
-                            options.valueNorms() ? 1 : 0, options.sharedPerGroup() ? 1 : 0);
+            graph.task(TABLES, kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq, a.rows(), d,
+                            tables, bits, scale)
+                    .task(SCORES, kernel(ScoreKernels.class, "softCollisionScores"), codes, norms, bucketTables, scores,
+                            a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
+                            wordsPerGroup);
             for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
                 graph.task(SELECT + pass, kernel(SelectKernels.class, "radixSelectPass"), scores, histograms, selectState,
                         chunkCounts, capacity, a.visible(), sink, window, heavy, selectChunk, selectChunks, pass);
@@ -144,18 +152,25 @@ public final class SocketAttention extends IndexListAttention {
             int bits = options.bits(), tables = options.tables();
             int hq = a.hq(), hkv = a.hkv();
             String g = name();
-            plan.withGrid(LayerArrays.id(g, CODES), Grid.of(roundUp(step.appendCount(), 64), (long) hkv * tables, 64, 1))
+            int perWord = SocketHashKernels.codesPerWord(bits);
+            long appendWords = Math.ceilDiv(step.appendFrom() + step.appendCount(), perWord) - step.appendFrom() / perWord;
+            plan.withGrid(LayerArrays.id(g, CODES), Grid.of(roundUp(appendWords, 64), (long) hkv * tables, 64, 1))
                     .withSkipped(LayerArrays.id(g, CODES), step.appendCount() == 0);
             if (options.valueNorms()) {
                 plan.withGrid(LayerArrays.id(g, NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1))
                         .withSkipped(LayerArrays.id(g, NORMS), step.appendCount() == 0);
             }
-            plan.withGrid(LayerArrays.id(g, TABLES), Grid.of(roundUp((long) hq * tables
-                            * ((1 << (bits - bits / 2)) + (1 << (bits / 2))), 64), 64))
-                    .withGrid(LayerArrays.id(g, SCORES), Grid.of(roundUp(step.visible(), 256), hkv, 256, 1));
+            int words = Math.ceilDiv(step.visible(), perWord);
+            int local = ScoreKernels.SOFT_GROUP;
+            int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(SCORE_GROUPS, a.rows()),
+                    Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
+            wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
+            plan.withGrid(LayerArrays.id(g, TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
+                            SocketHashKernels.TABLE_GROUP))
+                    .withGrid(LayerArrays.id(g, SCORES), Grid.of((long) groupsPerRow * local, a.rows(), local, 1));
             // the select: chunks of whole work-groups of candidates, enough of them to fill a large GPU
             int candidates = step.visible() - b.sink() - b.window();
-            int local = SelectKernels.GROUP;
+            local = SelectKernels.GROUP;
             int chunk = (int) Math.clamp(roundUp(Math.ceilDiv((long) candidates * a.rows(), SELECT_GROUPS), local),
                     local, MAX_SELECT_CHUNK);
             int chunks = SelectKernels.radixChunks(step.visible(), b.sink(), b.window(), chunk);

@@ -51,4 +51,33 @@ public final class SocketReference {
         }
         return new Result(scores, lists, output);
     }
+
+    /**
+     * Whether some bit of key j of KV head kv has a projection within {@code margin · ‖k‖‖w‖}
+     * of zero: there fp32 may set the bit the other way than float64, and the key's code and
+     * score differ by design. {@code planes} as {@link Hyperplanes#gaussian} makes them for {@code o}.
+     */
+    public static boolean hasNearZeroBit(SocketOptions o, float[] planes, short[] k, int kv, int j, int capacity, int d,
+                                         double margin) {
+        int bits = o.bits();
+        double keyNorm = 0;
+        for (int i = 0; i < d; i++) {
+            double x = Float.float16ToFloat(k[(kv * capacity + j) * d + i]);
+            keyNorm += x * x;
+        }
+        keyNorm = Math.sqrt(keyNorm);
+        for (int l = 0; l < o.tables(); l++) {
+            for (int p = 0; p < bits; p++) {
+                double planeNorm = 0;
+                for (int i = 0; i < d; i++) {
+                    planeNorm += (double) planes[(l * bits + p) * d + i] * planes[(l * bits + p) * d + i];
+                }
+                double z = SocketHashReference.projection(k, kv, j, planes, l, p, capacity, d, bits);
+                if (Math.abs(z) < margin * keyNorm * Math.sqrt(planeNorm)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

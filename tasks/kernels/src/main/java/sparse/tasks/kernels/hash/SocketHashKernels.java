@@ -1,50 +1,75 @@
 package sparse.tasks.kernels.hash;
 
 import sparse.tasks.lang.Kernel;
+import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
 import sparse.tasks.lang.Parallel;
 
 /**
  * SOCKET hashing (ALGORITHMS.md §1): hard codes and value norms for keys on append, and the
- * query's bucket probabilities as two factor tables per hash table.
+ * query's bucket probabilities as a table per list row and hash table.
  *
  * <p>Shapes: planes {@code [tables][bits][d]}; keys and values fp16 {@code [hkv][capacity][d]};
- * codes {@code [hkv][tables][capacity]} (table-major, so that scoring reads consecutive
- * tokens); value norms {@code [hkv][capacity]}. Codes are big-endian: bit p of table l has
- * weight {@code 2^(bits-1-p)}.
+ * value norms {@code [hkv][capacity]}. Codes are big-endian (bit p of table l has weight
+ * {@code 2^(bits-1-p)}) and packed into 32-bit words, {@link #codesPerWord} consecutive tokens
+ * of one table per word, the first token in the lowest bits: {@code [hkv][tables][wordsPerRow]}
+ * with {@code wordsPerRow = ⌈capacity / codesPerWord⌉}. A byte per code up to 8 bits, two
+ * above; scoring reads a word for several tokens at once.
  *
- * <p>Probability tables: the P bits split into a high part of {@code bits - bits/2} bits and a
- * low part of {@code bits/2} bits; {@code high[h][l][code >> lowBits] * low[h][l][code & lowMask]}
- * is the query's probability of bucket {@code code} in table l.
+ * <p>Bucket tables {@code [rows][tables][2^bits]}: row r holds the query heads
+ * {@code [r·g, (r+1)·g)}, {@code g = hq / rows} (one head per row, or a KV-head group summed for
+ * the shared list), and entry {@code c} the sum over those heads of the probability of bucket
+ * c, built from the product form: {@code Π_p σ(±y_p)}, {@code y_p = scale · tanh(⟨q, w_p⟩)},
+ * {@code scale = 2 / (√d · tau)}, + where bit p of c is set. No key ever loops over buckets:
+ * each step builds the table once, and a key's score is one look-up per table.
  */
 public final class SocketHashKernels {
     private SocketHashKernels() {
     }
 
-    /** Codes of tokens {@code [from, from + count)} of every KV head, one byte per table (bits ≤ 8). */
-    @Kernel
-    public static void keyCodesAsBytes(short[] k, float[] planes, byte[] codes, int hkv, int capacity, int d,
-                                       int tables, int bits, int from, int count) {
-        for (@Parallel int i = 0; i < count; i++) {
-            for (@Parallel int hl = 0; hl < hkv * tables; hl++) {
-                int h = hl / tables;
-                int l = hl - h * tables;
-                int t = from + i;
-                codes[hl * capacity + t] = (byte) code(k, (h * capacity + t) * d, planes, l * bits * d, bits, d);
-            }
-        }
+    /** Work-items per group of {@link #bucketTables}. */
+    public static final int TABLE_GROUP = 256;
+    /** The most (head, bit) pairs of one row and table that {@link #bucketTables} holds on chip. */
+    public static final int MAX_ROW_BITS = 1024;
+
+    /** Codes per 32-bit word: four bytes up to 8 bits, two shorts above (up to 16). */
+    public static int codesPerWord(int bits) {
+        return bits <= 8 ? 4 : 2;
     }
 
-    /** Codes of tokens {@code [from, from + count)} of every KV head, one short per table (bits ≤ 16). */
+    /** Words per row of one KV head and table. */
+    public static int wordsPerRow(int capacity, int bits) {
+        return (capacity + codesPerWord(bits) - 1) / codesPerWord(bits);
+    }
+
+    /**
+     * Codes of tokens {@code [from, from + count)} of every KV head: one work-item per word that
+     * holds any of them and per (KV head, table), which rewrites the word with the tokens it
+     * holds outside the range kept as they were.
+     */
     @Kernel
-    public static void keyCodesAsShorts(short[] k, float[] planes, short[] codes, int hkv, int capacity, int d,
-                                        int tables, int bits, int from, int count) {
-        for (@Parallel int i = 0; i < count; i++) {
+    public static void keyCodes(short[] k, float[] planes, int[] codeWords, int hkv, int capacity, int d, int tables,
+                                int bits, int from, int count) {
+        int perWord = codesPerWord(bits);
+        int width = 32 / perWord;
+        int codeMask = (1 << width) - 1;
+        int wordsPerRow = wordsPerRow(capacity, bits);
+        int firstWord = from / perWord;
+        int words = (from + count + perWord - 1) / perWord - firstWord;
+        for (@Parallel int i = 0; i < words; i++) {
             for (@Parallel int hl = 0; hl < hkv * tables; hl++) {
                 int h = hl / tables;
                 int l = hl - h * tables;
-                int t = from + i;
-                codes[hl * capacity + t] = (short) code(k, (h * capacity + t) * d, planes, l * bits * d, bits, d);
+                int at = hl * wordsPerRow + firstWord + i;
+                int word = codeWords[at];
+                for (int s = 0; s < perWord; s++) {
+                    int t = (firstWord + i) * perWord + s;
+                    if (t >= from && t < from + count) {
+                        int c = code(k, (h * capacity + t) * d, planes, l * bits * d, bits, d);
+                        word = (word & ~(codeMask << (s * width))) | (c << (s * width));
+                    }
+                }
+                codeWords[at] = word;
             }
         }
     }
@@ -66,30 +91,48 @@ public final class SocketHashKernels {
     }
 
     /**
-     * The query's bucket probabilities as two factor tables per head and table:
-     * {@code high [hq][tables][2^(bits - bits/2)]}, {@code low [hq][tables][2^(bits/2)]}; each
-     * entry the product of {@code σ(c_p · y_p)} over its bits, {@code c_p = +1} where the
-     * entry's bit is set, −1 where not, and {@code y_p = scale · tanh(⟨q, w_p⟩)} with
-     * {@code scale = 2 / (√d · tau)}. Each entry computes the few projections it needs.
+     * The bucket tables of one step (see the class comment): a work-group of
+     * {@link #TABLE_GROUP} per (row, table), {@code groupIdx = row · tables + table}. Its
+     * work-items first put {@code σ(y)} and {@code σ(−y)} of each of the row's heads and bits
+     * on chip (at most {@link #MAX_ROW_BITS} pairs), then each fills buckets, a product over
+     * the bits per head.
      */
     @Kernel
-    public static void queryTables(float[] q, float[] planes, float[] high, float[] low, int hq, int d, int tables,
-                                   int bits, float scale) {
-        int lowBits = bits / 2;
-        int highBits = bits - lowBits;
-        int highSize = 1 << highBits;
-        int lowSize = 1 << lowBits;
-        for (@Parallel int i = 0; i < hq * tables * (highSize + lowSize); i++) {
-            int hl = i / (highSize + lowSize);
-            int e = i - hl * (highSize + lowSize);
-            int h = hl / tables;
-            int firstPlane = (hl - h * tables) * bits;
-            if (e < highSize) {
-                high[hl * highSize + e] = cornerProbability(q, h * d, planes, firstPlane, e, highBits, d, scale);
-            } else {
-                low[hl * lowSize + e - highSize] = cornerProbability(q, h * d, planes, firstPlane + highBits, e - highSize,
-                        lowBits, d, scale);
+    public static void bucketTables(KernelContext ctx, float[] q, float[] planes, float[] bucketTables, int hq, int rows,
+                                    int d, int tables, int bits, float scale) {
+        float[] up = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
+        float[] down = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
+        int row = ctx.groupIdx / tables;
+        int l = ctx.groupIdx - row * tables;
+        int heads = hq / rows;
+        for (int i = ctx.localIdx; i < heads * bits; i += ctx.localGroupSizeX) {
+            int h = row * heads + i / bits;
+            int p = i - (i / bits) * bits;
+            int wBase = (l * bits + p) * d;
+            float z = 0f;
+            for (int c = 0; c < d; c++) {
+                z += q[h * d + c] * planes[wBase + c];
             }
+            float y = scale * KernelMath.tanh(z);
+            up[i] = 1f / (1f + KernelMath.exp(-y));
+            down[i] = 1f / (1f + KernelMath.exp(y));
+        }
+        ctx.localBarrier();
+        int buckets = 1 << bits;
+        for (int c = ctx.localIdx; c < buckets; c += ctx.localGroupSizeX) {
+            float sum = 0f;
+            for (int h = 0; h < heads; h++) {
+                float product = 1f;
+                for (int p = 0; p < bits; p++) {
+                    if (((c >> (bits - 1 - p)) & 1) == 1) {
+                        product *= up[h * bits + p];
+                    } else {
+                        product *= down[h * bits + p];
+                    }
+                }
+                sum += product;
+            }
+            bucketTables[(row * tables + l) * buckets + c] = sum;
         }
     }
 
@@ -107,27 +150,5 @@ public final class SocketHashKernels {
             }
         }
         return c;
-    }
-
-    /**
-     * Π over the {@code count} bits whose planes start at {@code firstPlane} of σ(±y),
-     * {@code y = scale · tanh(⟨q, w⟩)}, signs from {@code corner}'s bits (big-endian).
-     */
-    static float cornerProbability(float[] q, int qBase, float[] planes, int firstPlane, int corner, int count, int d,
-                                   float scale) {
-        float product = 1f;
-        for (int p = 0; p < count; p++) {
-            int wBase = (firstPlane + p) * d;
-            float z = 0f;
-            for (int i = 0; i < d; i++) {
-                z += q[qBase + i] * planes[wBase + i];
-            }
-            float y = scale * KernelMath.tanh(z);
-            if (((corner >> (count - 1 - p)) & 1) == 0) {
-                y = -y;
-            }
-            product *= 1f / (1f + KernelMath.exp(-y));
-        }
-        return product;
     }
 }

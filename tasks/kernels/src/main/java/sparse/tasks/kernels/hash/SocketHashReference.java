@@ -95,4 +95,51 @@ public final class SocketHashReference {
         }
         return prob;
     }
+
+    /**
+     * The kernels' bucket tables in float64, {@code [rows][tables][2^bits]}: per row the sum of
+     * {@link #bucketProbabilities} over its {@code hq / rows} heads.
+     */
+    public static double[] bucketTables(float[] q, float[] planes, int hq, int rows, int d, int tables, int bits,
+                                        double tau) {
+        double[] prob = bucketProbabilities(q, planes, hq, d, tables, bits, tau);
+        int size = tables << bits;
+        double[] sums = new double[rows * size];
+        for (int h = 0; h < hq; h++) {
+            int row = h / (hq / rows);
+            for (int i = 0; i < size; i++) {
+                sums[row * size + i] += prob[h * size + i];
+            }
+        }
+        return sums;
+    }
+
+    /** Codes {@code [hkv][tables][capacity]} out of the kernels' packed words (see SocketHashKernels). */
+    public static int[] unpackCodes(int[] words, int hkv, int tables, int capacity, int bits) {
+        int perWord = SocketHashKernels.codesPerWord(bits);
+        int width = 32 / perWord;
+        int wordsPerRow = SocketHashKernels.wordsPerRow(capacity, bits);
+        int[] codes = new int[hkv * tables * capacity];
+        for (int hl = 0; hl < hkv * tables; hl++) {
+            for (int t = 0; t < capacity; t++) {
+                int word = words[hl * wordsPerRow + t / perWord];
+                codes[hl * capacity + t] = (int) ((word >>> (t % perWord * width)) & ((1L << width) - 1));
+            }
+        }
+        return codes;
+    }
+
+    /** The kernels' packed words out of codes {@code [hkv][tables][capacity]}. */
+    public static int[] packCodes(int[] codes, int hkv, int tables, int capacity, int bits) {
+        int perWord = SocketHashKernels.codesPerWord(bits);
+        int width = 32 / perWord;
+        int wordsPerRow = SocketHashKernels.wordsPerRow(capacity, bits);
+        int[] words = new int[hkv * tables * wordsPerRow];
+        for (int hl = 0; hl < hkv * tables; hl++) {
+            for (int t = 0; t < capacity; t++) {
+                words[hl * wordsPerRow + t / perWord] |= codes[hl * capacity + t] << (t % perWord * width);
+            }
+        }
+        return words;
+    }
 }

@@ -1,6 +1,7 @@
 package sparse.tasks.kernels.score;
 
 import sparse.tasks.lang.Kernel;
+import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
 import sparse.tasks.lang.Parallel;
 
@@ -20,146 +21,107 @@ public final class ScoreKernels {
     static final float MIN_COLLISION_PROBABILITY = 1.0e-30f;
     static final float PI = 3.14159265358979f;
 
+    /** Work-items per group of {@link #softCollisionScores}. */
+    public static final int SOFT_GROUP = 256;
+    /** Bucket-table entries a work-group of {@link #softCollisionScores} holds on chip at once (32 KiB). */
+    public static final int TABLE_CHUNK = 8192;
+
     /**
-     * SOCKET: {@code score[h][j] = ‖v_j‖ · Σ_l high[h][l][c >> lowBits] · low[h][l][c & lowMask]},
-     * {@code c} the key's code in table l, one byte per table (see SocketHashKernels). The norm
-     * factor is left out when {@code useValueNorms} is 0. One work-item per token and KV head
-     * scores the query heads of the group four at a time, reading each code once for the four;
-     * with {@code sumOverGroup} set it writes their sum, {@code scores[kv][j]} (the per-group
-     * shared selection's score), else each head's score.
+     * SOCKET: {@code score[row][j] = ‖v_j‖ · Σ_l table[row][l][code_l(j)]}, the norm factor left
+     * out when {@code useValueNorms} is 0. Codes are packed words and tables are
+     * {@code [rows][tables][2^bits]}, as {@link sparse.tasks.kernels.hash.SocketHashKernels}
+     * makes them; row r reads KV head {@code r / (rows / hkv)}.
+     *
+     * <p>Grid: x over spans of {@code wordsPerGroup} code words of a row ({@code groupIdx}),
+     * y over rows. The row's tables pass through local memory {@link #TABLE_CHUNK} entries at a
+     * time; for each chunk every work-item reads one word per table, for a few consecutive
+     * tokens, and adds their look-ups into the scores (written by the first chunk, scaled by
+     * the norm after the last). Tables larger than a chunk (above 13 bits) are split across
+     * chunks and a look-up outside the chunk held adds nothing.
      */
     @Kernel
-    public static void softCollisionScoresFromBytes(byte[] codes, float[] valueNorms, float[] high, float[] low,
-                                                    float[] scores, int hq, int hkv, int capacity, int n, int tables,
-                                                    int bits, int useValueNorms, int sumOverGroup) {
-        int lowBits = bits / 2;
-        int lowMask = (1 << lowBits) - 1;
-        int highSize = 1 << (bits - lowBits);
-        int headHigh = tables * highSize;
-        int headLow = tables << lowBits;
-        int group = hq / hkv;
-        for (@Parallel int j = 0; j < n; j++) {
-            for (@Parallel int kv = 0; kv < hkv; kv++) {
-                int codeBase = kv * tables * capacity + j;
-                float norm = 1f;
-                if (useValueNorms != 0) {
-                    norm = valueNorms[kv * capacity + j];
-                }
-                float total = 0f;
-                // four heads at a time, each code read once for them
-                for (int first = 0; first < group; first += 4) {
-                    int h = kv * group + first;
-                    int more = group - first;
-                    float s0 = 0f;
-                    float s1 = 0f;
-                    float s2 = 0f;
-                    float s3 = 0f;
-                    for (int l = 0; l < tables; l++) {
-                        int c = codes[codeBase + l * capacity] & 0xFF;
-                        int highAt = (h * tables + l) * highSize + (c >> lowBits);
-                        int lowAt = ((h * tables + l) << lowBits) + (c & lowMask);
-                        s0 += high[highAt] * low[lowAt];
-                        if (more > 1) {
-                            s1 += high[highAt + headHigh] * low[lowAt + headLow];
-                        }
-                        if (more > 2) {
-                            s2 += high[highAt + 2 * headHigh] * low[lowAt + 2 * headLow];
-                        }
-                        if (more > 3) {
-                            s3 += high[highAt + 3 * headHigh] * low[lowAt + 3 * headLow];
-                        }
-                    }
-                    s0 *= norm;
-                    s1 *= norm;
-                    s2 *= norm;
-                    s3 *= norm;
-                    if (sumOverGroup != 0) {
-                        total += s0 + s1 + s2 + s3;
+    public static void softCollisionScores(KernelContext ctx, int[] codeWords, float[] valueNorms, float[] bucketTables,
+                                           float[] scores, int rows, int hkv, int capacity, int n, int tables, int bits,
+                                           int useValueNorms, int wordsPerGroup) {
+        float[] table = ctx.allocateFloatLocalArray(TABLE_CHUNK);
+        int row = ctx.groupIdy;
+        int kv = row / (rows / hkv);
+        int perWord = 4;
+        if (bits > 8) {
+            perWord = 2;
+        }
+        int wordsPerRow = (capacity + perWord - 1) / perWord;
+        int begin = ctx.groupIdx * wordsPerGroup;
+        int end = KernelMath.min(begin + wordsPerGroup, (n + perWord - 1) / perWord);
+        int entries = tables << bits;
+        int tableBase = row * entries;
+        int codeBase = kv * tables * wordsPerRow;
+        int scoreBase = row * capacity;
+        int normBase = kv * capacity;
+        for (int lo = 0; lo < entries; lo += TABLE_CHUNK) {
+            int size = KernelMath.min(TABLE_CHUNK, entries - lo);
+            for (int i = ctx.localIdx; i < size; i += SOFT_GROUP) {
+                table[i] = bucketTables[tableBase + lo + i];
+            }
+            ctx.localBarrier();
+            int firstTable = lo >> bits;
+            int endTable = KernelMath.min(tables, ((lo + size - 1) >> bits) + 1);
+            int last = 0;
+            if (lo + size == entries) {
+                last = 1;
+            }
+            for (int w = begin + ctx.localIdx; w < end; w += SOFT_GROUP) {
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int l = firstTable; l < endTable; l++) {
+                    int word = codeWords[codeBase + l * wordsPerRow + w];
+                    int at = (l << bits) - lo;
+                    if (perWord == 4) {
+                        // whole tables of at most 256 entries: every look-up is in the chunk
+                        s0 += table[at + (word & 0xFF)];
+                        s1 += table[at + ((word >> 8) & 0xFF)];
+                        s2 += table[at + ((word >> 16) & 0xFF)];
+                        s3 += table[at + ((word >> 24) & 0xFF)];
                     } else {
-                        scores[h * capacity + j] = s0;
-                        if (more > 1) {
-                            scores[(h + 1) * capacity + j] = s1;
+                        int c0 = at + (word & 0xFFFF);
+                        int c1 = at + ((word >> 16) & 0xFFFF);
+                        if (c0 >= 0 && c0 < size) {
+                            s0 += table[c0];
                         }
-                        if (more > 2) {
-                            scores[(h + 2) * capacity + j] = s2;
-                        }
-                        if (more > 3) {
-                            scores[(h + 3) * capacity + j] = s3;
+                        if (c1 >= 0 && c1 < size) {
+                            s1 += table[c1];
                         }
                     }
                 }
-                if (sumOverGroup != 0) {
-                    scores[kv * capacity + j] = total;
+                int j = w * perWord;
+                addScore(scores, valueNorms, scoreBase, normBase, j, n, s0, lo, last, useValueNorms);
+                addScore(scores, valueNorms, scoreBase, normBase, j + 1, n, s1, lo, last, useValueNorms);
+                if (perWord == 4) {
+                    addScore(scores, valueNorms, scoreBase, normBase, j + 2, n, s2, lo, last, useValueNorms);
+                    addScore(scores, valueNorms, scoreBase, normBase, j + 3, n, s3, lo, last, useValueNorms);
                 }
             }
+            ctx.localBarrier();
         }
     }
 
-    /** As {@link #softCollisionScoresFromBytes}, codes one short per table. */
-    @Kernel
-    public static void softCollisionScoresFromShorts(short[] codes, float[] valueNorms, float[] high, float[] low,
-                                                     float[] scores, int hq, int hkv, int capacity, int n, int tables,
-                                                     int bits, int useValueNorms, int sumOverGroup) {
-        int lowBits = bits / 2;
-        int lowMask = (1 << lowBits) - 1;
-        int highSize = 1 << (bits - lowBits);
-        int headHigh = tables * highSize;
-        int headLow = tables << lowBits;
-        int group = hq / hkv;
-        for (@Parallel int j = 0; j < n; j++) {
-            for (@Parallel int kv = 0; kv < hkv; kv++) {
-                int codeBase = kv * tables * capacity + j;
-                float norm = 1f;
-                if (useValueNorms != 0) {
-                    norm = valueNorms[kv * capacity + j];
-                }
-                float total = 0f;
-                // four heads at a time, each code read once for them
-                for (int first = 0; first < group; first += 4) {
-                    int h = kv * group + first;
-                    int more = group - first;
-                    float s0 = 0f;
-                    float s1 = 0f;
-                    float s2 = 0f;
-                    float s3 = 0f;
-                    for (int l = 0; l < tables; l++) {
-                        int c = codes[codeBase + l * capacity] & 0xFFFF;
-                        int highAt = (h * tables + l) * highSize + (c >> lowBits);
-                        int lowAt = ((h * tables + l) << lowBits) + (c & lowMask);
-                        s0 += high[highAt] * low[lowAt];
-                        if (more > 1) {
-                            s1 += high[highAt + headHigh] * low[lowAt + headLow];
-                        }
-                        if (more > 2) {
-                            s2 += high[highAt + 2 * headHigh] * low[lowAt + 2 * headLow];
-                        }
-                        if (more > 3) {
-                            s3 += high[highAt + 3 * headHigh] * low[lowAt + 3 * headLow];
-                        }
-                    }
-                    s0 *= norm;
-                    s1 *= norm;
-                    s2 *= norm;
-                    s3 *= norm;
-                    if (sumOverGroup != 0) {
-                        total += s0 + s1 + s2 + s3;
-                    } else {
-                        scores[h * capacity + j] = s0;
-                        if (more > 1) {
-                            scores[(h + 1) * capacity + j] = s1;
-                        }
-                        if (more > 2) {
-                            scores[(h + 2) * capacity + j] = s2;
-                        }
-                        if (more > 3) {
-                            scores[(h + 3) * capacity + j] = s3;
-                        }
-                    }
-                }
-                if (sumOverGroup != 0) {
-                    scores[kv * capacity + j] = total;
-                }
+    /**
+     * Token j's look-ups from one chunk: written by the first chunk ({@code lo} 0), added after;
+     * the last chunk scales the sum by the value norm.
+     */
+    static void addScore(float[] scores, float[] valueNorms, int scoreBase, int normBase, int j, int n, float partial,
+                         int lo, int last, int useValueNorms) {
+        if (j < n) {
+            float sum = partial;
+            if (lo > 0) {
+                sum += scores[scoreBase + j];
             }
+            if (last == 1 && useValueNorms != 0) {
+                sum *= valueNorms[normBase + j];
+            }
+            scores[scoreBase + j] = sum;
         }
     }
 

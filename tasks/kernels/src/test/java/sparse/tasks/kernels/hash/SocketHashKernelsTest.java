@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import sparse.tasks.kernels.TestData;
+import sparse.tasks.kernels.WorkGroups;
 
 class SocketHashKernelsTest {
 
@@ -17,32 +18,19 @@ class SocketHashKernelsTest {
     static final double BIT_MARGIN = 1e-5;
 
     @ParameterizedTest(name = "bits={0}")
-    @ValueSource(ints = {6, 8, 10, 16})
+    @ValueSource(ints = {6, 8, 9, 10, 16})
     void keyCodesMatchTheReferenceOnTheAppendedRange(int bits) {
         long seed = TestData.seed("keyCodes bits=" + bits);
         SplittableRandom r = new SplittableRandom(seed);
         int hkv = 2, d = 64, capacity = 1100, n = 1000, tables = 6, from = 300, count = 700;
         short[] k = TestData.halfs(r, hkv * capacity * d, 1.0);
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        int[] codes = new int[hkv * tables * capacity];
-        int[] poison = new int[codes.length];
-        if (bits <= 8) {
-            byte[] out = new byte[codes.length];
-            Arrays.fill(out, (byte) 0x5A);
-            SocketHashKernels.keyCodesAsBytes(k, planes, out, hkv, capacity, d, tables, bits, from, count);
-            for (int i = 0; i < out.length; i++) {
-                codes[i] = out[i] & 0xFF;
-                poison[i] = 0x5A;
-            }
-        } else {
-            short[] out = new short[codes.length];
-            Arrays.fill(out, (short) 0x5A5A);
-            SocketHashKernels.keyCodesAsShorts(k, planes, out, hkv, capacity, d, tables, bits, from, count);
-            for (int i = 0; i < out.length; i++) {
-                codes[i] = out[i] & 0xFFFF;
-                poison[i] = 0x5A5A;
-            }
-        }
+        // poison: every code all ones, so that a code written outside the range shows
+        int[] words = new int[hkv * tables * SocketHashKernels.wordsPerRow(capacity, bits)];
+        Arrays.fill(words, -1);
+        SocketHashKernels.keyCodes(k, planes, words, hkv, capacity, d, tables, bits, from, count);
+        int[] codes = SocketHashReference.unpackCodes(words, hkv, tables, capacity, bits);
+        int poison = (1 << (32 / SocketHashKernels.codesPerWord(bits))) - 1;
         int[] ref = SocketHashReference.keyCodes(k, planes, hkv, capacity, d, tables, bits, n);
         int nearZeroFlips = 0;
         for (int h = 0; h < hkv; h++) {
@@ -50,7 +38,7 @@ class SocketHashKernelsTest {
                 for (int t = 0; t < capacity; t++) {
                     int i = (h * tables + l) * capacity + t;
                     if (t < from || t >= from + count) {
-                        assertEquals(poison[i], codes[i], "written outside the appended range at token " + t);
+                        assertEquals(poison, codes[i], "written outside the appended range at token " + t);
                         continue;
                     }
                     for (int p = 0; p < bits; p++) {
@@ -85,34 +73,32 @@ class SocketHashKernelsTest {
         }
     }
 
-    /** The kernel's two factor tables, multiplied out, against the explicit softmax over all 2^P corners. */
-    @ParameterizedTest(name = "bits={0} tau={1}")
-    @CsvSource({"1,0.4", "2,0.4", "3,0.4", "5,0.4", "8,0.4", "10,0.4", "11,0.4", "10,0.1", "10,2.0"})
-    void factorTablesEqualTheExplicitSoftmaxOverCorners(int bits, double tau) {
-        long seed = TestData.seed("tables bits=" + bits + " tau=" + tau);
+    /**
+     * The kernel's bucket tables (product form, summed over each row's heads) against the
+     * explicit softmax over all 2^P corners: one head per row, and a group of heads per row.
+     */
+    @ParameterizedTest(name = "bits={0} tau={1} rows={2}")
+    @CsvSource({"1,0.4,8", "2,0.4,8", "3,0.4,2", "5,0.4,8", "8,0.4,8", "8,0.4,2", "10,0.4,8", "10,0.4,1", "11,0.4,4",
+            "10,0.1,8", "10,2.0,8"})
+    void bucketTablesEqualTheExplicitSoftmaxOverCorners(int bits, double tau, int rows) {
+        long seed = TestData.seed("bucketTables bits=" + bits + " tau=" + tau + " rows=" + rows);
         SplittableRandom r = new SplittableRandom(seed);
         int hq = 8, d = 64, tables = 5;
         float[] q = TestData.floats(r, hq * d, 1.0);
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        int lowBits = bits / 2;
-        int highSize = 1 << (bits - lowBits);
-        int lowSize = 1 << lowBits;
-        float[] high = TestData.poisonedFloats(hq * tables * highSize);
-        float[] low = TestData.poisonedFloats(hq * tables * lowSize);
-        SocketHashKernels.queryTables(q, planes, high, low, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)));
-
-        int buckets = 1 << bits;
-        double[] ref = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
-        float[] product = new float[ref.length];
-        for (int hl = 0; hl < hq * tables; hl++) {
+        float[] out = TestData.poisonedFloats(rows * tables << bits);
+        WorkGroups.run(rows * tables, 1, 64, ctx -> SocketHashKernels.bucketTables(ctx, q, planes, out, hq, rows, d,
+                tables, bits, (float) (2 / (Math.sqrt(d) * tau))));
+        double[] ref = SocketHashReference.bucketTables(q, planes, hq, rows, d, tables, bits, tau);
+        int heads = hq / rows;
+        for (int rl = 0; rl < rows * tables; rl++) {
             double total = 0;
-            for (int c = 0; c < buckets; c++) {
-                product[hl * buckets + c] = high[hl * highSize + (c >> lowBits)] * low[hl * lowSize + (c & (lowSize - 1))];
-                total += product[hl * buckets + c];
+            for (int c = 0; c < 1 << bits; c++) {
+                total += out[(rl << bits) + c];
             }
-            assertEquals(1.0, total, 1e-5, "probabilities of table " + hl + " sum to " + total);
+            assertEquals(heads, total, 1e-5 * heads, "probabilities of row and table " + rl + " sum to " + total);
         }
-        double err = TestData.relativeError(product, ref);
+        double err = TestData.relativeError(out, ref);
         System.out.println("  relative error " + err);
         assertTrue(err < 1e-5, "relative error " + err);
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sparse.tasks.kernels.TestData;
+import sparse.tasks.kernels.WorkGroups;
 import sparse.tasks.kernels.hash.Hyperplanes;
 import sparse.tasks.kernels.hash.SocketHashKernels;
 import sparse.tasks.kernels.hash.SocketHashReference;
@@ -14,12 +15,14 @@ import sparse.tasks.kernels.hash.SocketHashReference;
 class ScoreKernelsTest {
 
     /**
-     * Soft-collision scores from the same codes: the kernel's fp32 factor tables and sums
-     * against the float64 explicit-softmax tables.
+     * Soft-collision scores from the same codes: the kernels' fp32 bucket tables and sums
+     * against the float64 explicit-softmax tables (above 13 bits a table spans several of the
+     * chunks the score kernel holds on chip).
      */
     @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5} sumOverGroup={6}")
     @CsvSource({"8,2,64,1000,8,1,0", "8,2,64,1000,10,0,0", "32,8,128,4096,10,1,0", "4,4,64,700,6,1,0",
-            "8,2,64,1000,8,1,1", "32,8,128,4096,10,1,1", "12,3,64,500,10,0,1", "14,2,64,300,10,1,0", "14,2,64,300,8,1,1"})
+            "8,2,64,1000,8,1,1", "32,8,128,4096,10,1,1", "12,3,64,500,10,0,1", "14,2,64,300,10,1,0", "14,2,64,300,8,1,1",
+            "4,2,32,300,14,1,0", "4,1,32,301,16,1,1"})
     void softCollisionScoresMatchTheReference(int hq, int hkv, int d, int n, int bits, int norms, int sumOverGroup) {
         long seed = TestData.seed("softCollisionScores");
         SplittableRandom r = new SplittableRandom(seed);
@@ -38,27 +41,18 @@ class ScoreKernelsTest {
             refNorms[i] = valueNorms[i];
         }
 
-        int lowBits = bits / 2;
-        float[] high = new float[hq * tables << (bits - lowBits)];
-        float[] low = new float[hq * tables << lowBits];
-        SocketHashKernels.queryTables(q, planes, high, low, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)));
         int rows = sumOverGroup == 1 ? hkv : hq;
+        float[] bucketTables = new float[rows * tables << bits];
+        WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
+                planes, bucketTables, hq, rows, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau))));
+        int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
         float[] scores = TestData.poisonedFloats(rows * capacity);
-        if (bits <= 8) {
-            byte[] b = new byte[codes.length];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) codes[i];
-            }
-            ScoreKernels.softCollisionScoresFromBytes(b, valueNorms, high, low, scores, hq, hkv, capacity, n, tables, bits, norms,
-                    sumOverGroup);
-        } else {
-            short[] s = new short[codes.length];
-            for (int i = 0; i < s.length; i++) {
-                s[i] = (short) codes[i];
-            }
-            ScoreKernels.softCollisionScoresFromShorts(s, valueNorms, high, low, scores, hq, hkv, capacity, n, tables, bits, norms,
-                    sumOverGroup);
-        }
+        // spans of a few words, so that several groups share a row and the last is partial
+        int wordsPerGroup = 3 * ScoreKernels.SOFT_GROUP / 2;
+        int wordsUsed = Math.ceilDiv(n, SocketHashKernels.codesPerWord(bits));
+        WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), rows, ScoreKernels.SOFT_GROUP,
+                ctx -> ScoreKernels.softCollisionScores(ctx, words, valueNorms, bucketTables, scores, rows, hkv,
+                        capacity, n, tables, bits, norms, wordsPerGroup));
         double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
         double[] ref = ScoreReference.softCollisionScores(codes, norms == 1 ? refNorms : null, prob, hq, hkv, capacity, n, tables, bits);
         if (sumOverGroup == 1) {
