@@ -1,5 +1,6 @@
 package sparse.engine.backend;
 
+import java.util.List;
 import sparse.tasks.lang.KernelSpec;
 
 /**
@@ -44,18 +45,22 @@ public interface Device extends AutoCloseable {
     void synchronize();
 
     /**
-     * Runs {@code launches} (which issue work on this device) and returns the time from the
-     * start of the first to the end of the last, in nanoseconds, after waiting for them. Here
-     * the wall time with the queue drained before and after; a GPU backend measures it on the
-     * device (CUDA: events around the launches), so the host's launch gaps count only where
-     * they leave the device idle.
+     * Runs {@code parts} in order (each issues work on this device) and returns, per part, the
+     * time from its start to its end, in nanoseconds, after waiting for all of them. Here the
+     * wall time, the queue drained before each part and after it; a GPU backend measures on the
+     * device without waiting between parts (CUDA: an event between each two), so each part's
+     * time holds the gap before it where the host's launch left the device idle.
      */
-    default long timeSpan(Runnable launches) {
-        synchronize();
-        long start = System.nanoTime();
-        launches.run();
-        synchronize();
-        return System.nanoTime() - start;
+    default long[] timeSpans(List<Runnable> parts) {
+        long[] nanos = new long[parts.size()];
+        for (int i = 0; i < nanos.length; i++) {
+            synchronize();
+            long start = System.nanoTime();
+            parts.get(i).run();
+            synchronize();
+            nanos[i] = System.nanoTime() - start;
+        }
+        return nanos;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import sparse.engine.backend.BackendException;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.DeviceBuffer;
@@ -94,9 +95,10 @@ public final class ExecutionPlan implements AutoCloseable {
     }
 
     /**
-     * With step timing, each execution reports the device time of all its launches together
-     * ({@link Device#timeSpan}): what a step costs, launch gaps that idle the device included.
-     * It is exclusive with profiling, whose waits after each task would be counted.
+     * With step timing, each execution reports the device time of its launches issued back to
+     * back ({@link Device#timeSpans}): what the step costs, launch gaps that idle the device
+     * included, and each task's part of it. It is exclusive with profiling, whose waits after
+     * each task would be counted.
      */
     public ExecutionPlan withStepTiming(boolean on) {
         this.stepTiming = on;
@@ -133,9 +135,23 @@ public final class ExecutionPlan implements AutoCloseable {
             throw new IllegalStateException(graph.name() + ": profiling and step timing together would time the waits");
         }
         Map<String, Long> times = new LinkedHashMap<>();
-        long stepNanos = stepTiming ? device.timeSpan(() -> launchTasks(times)) : -1;
-        if (!stepTiming) {
-            launchTasks(times);
+        List<Integer> running = IntStream.range(0, graph.tasks().size())
+                .filter(i -> !skipped.contains(graph.tasks().get(i).id())).boxed().toList();
+        long stepNanos = -1;
+        if (stepTiming) {
+            long[] spans = device.timeSpans(running.stream().<Runnable>map(i -> () -> launch(i, false)).toList());
+            stepNanos = 0;
+            for (int i = 0; i < spans.length; i++) {
+                times.put(graph.tasks().get(running.get(i)).id(), spans[i]);
+                stepNanos += spans[i];
+            }
+        } else {
+            for (int i : running) {
+                long nanos = launch(i, profiling);
+                if (profiling) {
+                    times.put(graph.tasks().get(i).id(), nanos);
+                }
+            }
         }
         for (ImmutableTaskGraph.Transfer t : graph.toHost()) {
             if (t.mode() == DataTransferMode.EVERY_EXECUTION) {
@@ -147,25 +163,14 @@ public final class ExecutionPlan implements AutoCloseable {
         return new ExecutionResult(graph.name(), device, System.nanoTime() - start, Map.copyOf(times), stepNanos);
     }
 
-    /** Launches every task not skipped, in order; with profiling, puts each one's device time in {@code times}. */
-    private void launchTasks(Map<String, Long> times) {
-        List<ImmutableTaskGraph.Task> tasks = graph.tasks();
-        for (int i = 0; i < tasks.size(); i++) {
-            ImmutableTaskGraph.Task task = tasks.get(i);
-            if (skipped.contains(task.id())) {
-                continue;
-            }
-            Grid grid = gridOf(task);
-            Object[] args = launchArgs(task);
-            long nanos;
-            try {
-                nanos = device.launch(kernels.get(i), grid, args, profiling);
-            } catch (BackendException e) {
-                throw new BackendException(task.id() + " on " + device.id() + " over grid " + grid + ": " + e.getMessage(), e);
-            }
-            if (profiling) {
-                times.put(task.id(), nanos);
-            }
+    /** Launches task {@code i}; with {@code timed}, waits and returns its device time. */
+    private long launch(int i, boolean timed) {
+        ImmutableTaskGraph.Task task = graph.tasks().get(i);
+        Grid grid = gridOf(task);
+        try {
+            return device.launch(kernels.get(i), grid, launchArgs(task), timed);
+        } catch (BackendException e) {
+            throw new BackendException(task.id() + " on " + device.id() + " over grid " + grid + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,8 +6,9 @@ import sparse.engine.backend.Device;
 
 /**
  * What one execution of a plan did: the device that ran it, its wall-clock time (transfers
- * included), with profiling each task's device time in nanoseconds by task id, and with step
- * timing the device time of all its launches together ({@link Device#timeSpan}; -1 without).
+ * included), and each task's device time in nanoseconds by task id: with profiling each task
+ * timed alone, with step timing each task's part of the step ({@link Device#timeSpans}), whose
+ * sum is {@code stepNanos} (-1 without step timing).
  */
 public record ExecutionResult(String graph, Device device, long wallNanos, Map<String, Long> taskTimesNanos,
                               long stepNanos) {

@@ -280,7 +280,9 @@ class TaskGraphTest {
             assertEquals(-1, plan.execute().stepNanos());
             ExecutionResult timed = plan.withStepTiming(true).execute();
             assertTrue(timed.stepNanos() > 0, "step took " + timed.stepNanos() + " ns");
-            assertEquals(Map.of(), timed.taskTimesNanos());
+            assertEquals(Set.of("step.scale", "step.add"), timed.taskTimesNanos().keySet());
+            assertEquals(timed.stepNanos(), timed.taskTimesNanos().values().stream().mapToLong(Long::longValue).sum(),
+                    "the tasks' parts add up to the step");
             for (int i = 0; i < n; i++) {
                 assertEquals(3 * x[i], out[i], 1e-6f * Math.abs(x[i]));
             }
@@ -289,7 +291,8 @@ class TaskGraphTest {
             for (int i = 0; i < n; i++) {
                 x[i] = -x[i];
             }
-            plan.withSkipped("step.scale", true).withStepTiming(false).execute();
+            ExecutionResult skipping = plan.withSkipped("step.scale", true).execute();
+            assertEquals(Set.of("step.add"), skipping.taskTimesNanos().keySet(), "only the add ran");
             for (int i = 0; i < n; i++) {
                 assertEquals(-x[i], out[i], 1e-6f * Math.abs(x[i]), "the skipped scale ran at " + i);
             }

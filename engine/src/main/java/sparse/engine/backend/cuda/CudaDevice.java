@@ -235,22 +235,33 @@ final class CudaDevice implements Device {
         return arg == null ? "null" : arg instanceof DeviceBuffer ? arg.toString() : arg.getClass().getSimpleName() + " " + arg;
     }
 
-    /** Events on the stream before and after {@code launches}: the device's own time for them. */
+    /** An event on the stream before each part and after the last: the device's own time for each. */
     @Override
-    public long timeSpan(Runnable launches) {
+    public long[] timeSpans(List<Runnable> parts) {
         context.makeCurrent();
-        MemorySegment start = context.driver.eventCreate();
-        MemorySegment end = context.driver.eventCreate();
+        MemorySegment[] events = new MemorySegment[parts.size() + 1];
         try {
-            context.driver.eventRecord(start, context.stream);
-            launches.run();
-            context.makeCurrent();
-            context.driver.eventRecord(end, context.stream);
-            context.driver.eventSynchronize(end);
-            return Math.round(context.driver.eventElapsedTime(start, end) * 1e6);
+            for (int i = 0; i < events.length; i++) {
+                events[i] = context.driver.eventCreate();
+            }
+            context.driver.eventRecord(events[0], context.stream);
+            for (int i = 0; i < parts.size(); i++) {
+                parts.get(i).run();
+                context.makeCurrent();
+                context.driver.eventRecord(events[i + 1], context.stream);
+            }
+            context.driver.eventSynchronize(events[parts.size()]);
+            long[] nanos = new long[parts.size()];
+            for (int i = 0; i < nanos.length; i++) {
+                nanos[i] = Math.round(context.driver.eventElapsedTime(events[i], events[i + 1]) * 1e6);
+            }
+            return nanos;
         } finally {
-            context.driver.eventDestroy(start);
-            context.driver.eventDestroy(end);
+            for (MemorySegment e : events) {
+                if (e != null) {
+                    context.driver.eventDestroy(e);
+                }
+            }
         }
     }
 

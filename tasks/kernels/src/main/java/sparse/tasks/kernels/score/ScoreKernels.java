@@ -35,8 +35,8 @@ public final class ScoreKernels {
      * <p>Grid: x over spans of {@code wordsPerGroup} code words of a row ({@code groupIdx}),
      * y over rows. The row's tables pass through local memory {@link #TABLE_CHUNK} entries at a
      * time; for each chunk every work-item reads one word per table, for a few consecutive
-     * tokens, and adds their look-ups into the scores (written by the first chunk, scaled by
-     * the norm after the last). Tables larger than a chunk (above 13 bits) are split across
+     * tokens (two words at a time), and adds their look-ups into the scores (written by the
+     * first chunk, scaled by the norm after the last). Tables larger than a chunk (above 13 bits) are split across
      * chunks and a look-up outside the chunk held adds nothing.
      */
     @Kernel
@@ -53,6 +53,7 @@ public final class ScoreKernels {
         int wordsPerRow = (capacity + perWord - 1) / perWord;
         int begin = ctx.groupIdx * wordsPerGroup;
         int end = KernelMath.min(begin + wordsPerGroup, (n + perWord - 1) / perWord);
+        int limit = KernelMath.min(n, end * perWord);
         int entries = tables << bits;
         int tableBase = row * entries;
         int codeBase = kv * tables * wordsPerRow;
@@ -70,13 +71,21 @@ public final class ScoreKernels {
             if (lo + size == entries) {
                 last = 1;
             }
-            for (int w = begin + ctx.localIdx; w < end; w += SOFT_GROUP) {
+            // two words per work-item at a time, so that two loads per table are in flight; the
+            // second is clamped into the span and its tokens not written when it falls outside
+            for (int w = begin + ctx.localIdx; w < end; w += 2 * SOFT_GROUP) {
+                int v = KernelMath.min(w + SOFT_GROUP, end - 1);
                 float s0 = 0f;
                 float s1 = 0f;
                 float s2 = 0f;
                 float s3 = 0f;
+                float t0 = 0f;
+                float t1 = 0f;
+                float t2 = 0f;
+                float t3 = 0f;
                 for (int l = firstTable; l < endTable; l++) {
                     int word = codeWords[codeBase + l * wordsPerRow + w];
+                    int other = codeWords[codeBase + l * wordsPerRow + v];
                     int at = (l << bits) - lo;
                     if (perWord == 4) {
                         // whole tables of at most 256 entries: every look-up is in the chunk
@@ -84,23 +93,33 @@ public final class ScoreKernels {
                         s1 += table[at + ((word >> 8) & 0xFF)];
                         s2 += table[at + ((word >> 16) & 0xFF)];
                         s3 += table[at + ((word >> 24) & 0xFF)];
+                        t0 += table[at + (other & 0xFF)];
+                        t1 += table[at + ((other >> 8) & 0xFF)];
+                        t2 += table[at + ((other >> 16) & 0xFF)];
+                        t3 += table[at + ((other >> 24) & 0xFF)];
                     } else {
                         int c0 = at + (word & 0xFFFF);
                         int c1 = at + ((word >> 16) & 0xFFFF);
+                        int c2 = at + (other & 0xFFFF);
+                        int c3 = at + ((other >> 16) & 0xFFFF);
                         if (c0 >= 0 && c0 < size) {
                             s0 += table[c0];
                         }
                         if (c1 >= 0 && c1 < size) {
                             s1 += table[c1];
                         }
+                        if (c2 >= 0 && c2 < size) {
+                            t0 += table[c2];
+                        }
+                        if (c3 >= 0 && c3 < size) {
+                            t1 += table[c3];
+                        }
                     }
                 }
-                int j = w * perWord;
-                addScore(scores, valueNorms, scoreBase, normBase, j, n, s0, lo, last, useValueNorms);
-                addScore(scores, valueNorms, scoreBase, normBase, j + 1, n, s1, lo, last, useValueNorms);
-                if (perWord == 4) {
-                    addScore(scores, valueNorms, scoreBase, normBase, j + 2, n, s2, lo, last, useValueNorms);
-                    addScore(scores, valueNorms, scoreBase, normBase, j + 3, n, s3, lo, last, useValueNorms);
+                addWord(scores, valueNorms, scoreBase, normBase, w, perWord, limit, s0, s1, s2, s3, lo, last, useValueNorms);
+                if (w + SOFT_GROUP < end) {
+                    addWord(scores, valueNorms, scoreBase, normBase, v, perWord, limit, t0, t1, t2, t3, lo, last,
+                            useValueNorms);
                 }
             }
             ctx.localBarrier();
@@ -108,12 +127,24 @@ public final class ScoreKernels {
     }
 
     /**
-     * Token j's look-ups from one chunk: written by the first chunk ({@code lo} 0), added after;
-     * the last chunk scales the sum by the value norm.
+     * The look-ups of word w's tokens from one chunk ({@code s0}..{@code s3}, the first
+     * {@code perWord} used), for tokens below {@code limit}: written by the first chunk
+     * ({@code lo} 0), added after; the last chunk scales the sum by the value norm.
      */
-    static void addScore(float[] scores, float[] valueNorms, int scoreBase, int normBase, int j, int n, float partial,
+    static void addWord(float[] scores, float[] valueNorms, int scoreBase, int normBase, int w, int perWord, int limit,
+                        float s0, float s1, float s2, float s3, int lo, int last, int useValueNorms) {
+        int j = w * perWord;
+        addScore(scores, valueNorms, scoreBase, normBase, j, limit, s0, lo, last, useValueNorms);
+        addScore(scores, valueNorms, scoreBase, normBase, j + 1, limit, s1, lo, last, useValueNorms);
+        if (perWord == 4) {
+            addScore(scores, valueNorms, scoreBase, normBase, j + 2, limit, s2, lo, last, useValueNorms);
+            addScore(scores, valueNorms, scoreBase, normBase, j + 3, limit, s3, lo, last, useValueNorms);
+        }
+    }
+
+    static void addScore(float[] scores, float[] valueNorms, int scoreBase, int normBase, int j, int limit, float partial,
                          int lo, int last, int useValueNorms) {
-        if (j < n) {
+        if (j < limit) {
             float sum = partial;
             if (lo > 0) {
                 sum += scores[scoreBase + j];
