@@ -9,17 +9,19 @@ import sparse.tasks.kernels.probe.BandwidthKernels;
 import sparse.tasks.lang.KernelSpec;
 
 /**
- * What a timed launch of a kernel that does nothing costs on a device: the median device-event
- * time of the bandwidth probe over one element. Each task time of a profiled step holds some of
- * it, since the start event is taken while the launch is still on its way; not all of it (on an
- * H100: 19 µs here, while the dense attend kernel's event time exceeded its Nsight Compute time
- * by about 6 µs), so it bounds what launches add to a step rather than measuring it.
+ * What launching a kernel that does nothing (the bandwidth probe over one element) costs on a
+ * device: the median device-event time of one launch timed alone (its start event is taken
+ * while the launch is still on its way), and the host's time per launch when many are issued
+ * back to back without waiting, which is the floor of a step's launches wherever its kernels
+ * are shorter.
  *
- * @param medianNanos median event time of the empty launch
+ * @param medianNanos        median event time of the empty launch timed alone
+ * @param hostNanosPerLaunch host time per launch issued back to back
  */
-public record LaunchTime(long medianNanos) {
+public record LaunchTime(long medianNanos, long hostNanosPerLaunch) {
 
     private static final int REPEATS = 50;
+    private static final int BACK_TO_BACK = 1000;
 
     public static LaunchTime measure(Device device) {
         KernelSpec add = KernelSpec.lookup(BandwidthKernels.class, "vectorAdd");
@@ -36,11 +38,22 @@ public record LaunchTime(long medianNanos) {
                 nanos[i] = device.launch(kernel, grid, args, true);
             }
             Arrays.sort(nanos);
-            return new LaunchTime(nanos[REPEATS / 2]);
+            device.synchronize();
+            long start = System.nanoTime();
+            for (int i = 0; i < BACK_TO_BACK; i++) {
+                device.launch(kernel, grid, args, false);
+            }
+            long host = (System.nanoTime() - start) / BACK_TO_BACK;
+            device.synchronize();
+            return new LaunchTime(nanos[REPEATS / 2], host);
         }
     }
 
     public double micros() {
         return medianNanos / 1e3;
+    }
+
+    public double hostMicros() {
+        return hostNanosPerLaunch / 1e3;
     }
 }

@@ -9,7 +9,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import sparse.engine.backend.Device;
@@ -34,8 +33,26 @@ final class CudaDevice implements Device {
         this.ptxCache = ptxCache;
     }
 
-    /** A kernel's function in a module loaded into {@code context}. */
-    record CudaKernel(KernelSpec spec, CudaContext context, MemorySegment function) implements CompiledKernel {
+    /**
+     * A kernel's function in a module loaded into {@code context}, with the argument block that
+     * every launch of it fills: cuLaunchKernel copies the values, so one block serves every
+     * launch, and a launch allocates nothing (the host's time per launch bounds a decode step).
+     */
+    record CudaKernel(KernelSpec spec, String what, CudaContext context, MemorySegment function, ArgumentBlock args)
+            implements CompiledKernel {
+    }
+
+    /** One 8-byte slot per kernel argument (the declared parameters, then each array's length) and a pointer to each. */
+    record ArgumentBlock(MemorySegment slots, MemorySegment pointers) {
+        static ArgumentBlock of(int count) {
+            Arena arena = Arena.ofAuto();
+            MemorySegment slots = arena.allocate(8L * Math.max(1, count), 8);
+            MemorySegment pointers = arena.allocate(ADDRESS, Math.max(1, count));
+            for (int i = 0; i < count; i++) {
+                pointers.setAtIndex(ADDRESS, i, slots.asSlice(8L * i, 8));
+            }
+            return new ArgumentBlock(slots, pointers);
+        }
     }
 
     @Override
@@ -109,7 +126,9 @@ final class CudaDevice implements Device {
             }
         }
         context.makeCurrent();
-        return new CudaKernel(spec, context, context.driver.moduleGetFunction(module, spec.entryPoint()));
+        int arrays = (int) spec.params().stream().filter(p -> p.type().isArray()).count();
+        return new CudaKernel(spec, spec.kernelClass() + "." + spec.name(), context,
+                context.driver.moduleGetFunction(module, spec.entryPoint()), ArgumentBlock.of(spec.params().size() + arrays));
     }
 
     private String compileToPtx(KernelSpec spec, String key) {
@@ -127,8 +146,7 @@ final class CudaDevice implements Device {
         if (!(compiled instanceof CudaKernel kernel) || kernel.context() != context) {
             throw new IllegalArgumentException("kernel " + compiled.spec().name() + " was not compiled for " + context.id);
         }
-        KernelSpec spec = kernel.spec();
-        String what = spec.kernelClass() + "." + spec.name();
+        String what = kernel.what();
         int blockX = grid.local()[0];
         int blockY = grid.dimensions() == 2 ? grid.local()[1] : 1;
         if ((long) blockX * blockY > context.maxThreadsPerBlock) {
@@ -141,12 +159,13 @@ final class CudaDevice implements Device {
             throw new IllegalArgumentException("kernel " + what + ": grid " + grid + " has more work-groups than CUDA allows ("
                     + Integer.MAX_VALUE + " in x, 65535 in y)");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment params = kernelParams(arena, what, spec.params(), args);
+        // the block is the kernel's own: launches of one kernel from two threads take turns
+        synchronized (kernel) {
+            fillArguments(kernel, args);
             context.makeCurrent();
             if (!timed) {
                 context.driver.launchKernel(what, kernel.function(), (int) groupsX, (int) groupsY, blockX, blockY,
-                        context.stream, params);
+                        context.stream, kernel.args().pointers());
                 return -1;
             }
             MemorySegment start = context.driver.eventCreate();
@@ -154,7 +173,7 @@ final class CudaDevice implements Device {
             try {
                 context.driver.eventRecord(start, context.stream);
                 context.driver.launchKernel(what, kernel.function(), (int) groupsX, (int) groupsY, blockX, blockY,
-                        context.stream, params);
+                        context.stream, kernel.args().pointers());
                 context.driver.eventRecord(end, context.stream);
                 context.driver.eventSynchronize(end);
                 return Math.round(context.driver.eventElapsedTime(start, end) * 1e6);
@@ -166,45 +185,39 @@ final class CudaDevice implements Device {
     }
 
     /**
-     * The {@code kernelParams} array of cuLaunchKernel, one pointer to each argument's value, in
-     * the KernelSpec calling convention: the declared parameters, then each array's length.
+     * Writes {@code args} into the kernel's argument block in the KernelSpec calling convention:
+     * the declared parameters, then each array's length.
      */
-    private MemorySegment kernelParams(Arena arena, String kernel, List<Param> params, Object[] args) {
+    private void fillArguments(CudaKernel kernel, Object[] args) {
+        List<Param> params = kernel.spec().params();
+        String what = kernel.what();
         if (args.length != params.size()) {
-            throw new IllegalArgumentException("kernel " + kernel + " takes " + params.size() + " arguments "
+            throw new IllegalArgumentException("kernel " + what + " takes " + params.size() + " arguments "
                     + params.stream().map(Param::name).toList() + ", got " + args.length);
         }
-        List<MemorySegment> values = new ArrayList<>();
-        List<CudaBuffer> arrays = new ArrayList<>();
+        MemorySegment slots = kernel.args().slots();
+        int lengths = params.size();
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
             Object arg = args[i];
-            values.add(switch (p.type()) {
-                case INT -> arena.allocateFrom(JAVA_INT, scalar(kernel, p, arg, Integer.class));
-                case LONG -> arena.allocateFrom(JAVA_LONG, scalar(kernel, p, arg, Long.class));
-                case FLOAT -> arena.allocateFrom(JAVA_FLOAT, scalar(kernel, p, arg, Float.class));
-                case SHORT -> arena.allocateFrom(JAVA_SHORT, scalar(kernel, p, arg, Short.class));
-                case BYTE -> arena.allocateFrom(JAVA_BYTE, scalar(kernel, p, arg, Byte.class));
+            long at = 8L * i;
+            switch (p.type()) {
+                case INT -> slots.set(JAVA_INT, at, scalar(what, p, arg, Integer.class));
+                case LONG -> slots.set(JAVA_LONG, at, scalar(what, p, arg, Long.class));
+                case FLOAT -> slots.set(JAVA_FLOAT, at, scalar(what, p, arg, Float.class));
+                case SHORT -> slots.set(JAVA_SHORT, at, scalar(what, p, arg, Short.class));
+                case BYTE -> slots.set(JAVA_BYTE, at, scalar(what, p, arg, Byte.class));
                 case INT_ARRAY, LONG_ARRAY, FLOAT_ARRAY, SHORT_ARRAY, BYTE_ARRAY -> {
-                    CudaBuffer buffer = buffer(kernel, p, arg);
-                    arrays.add(buffer);
-                    yield arena.allocateFrom(JAVA_LONG, buffer.pointer());
+                    CudaBuffer buffer = buffer(what, p, arg);
+                    if (buffer.length() > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("kernel " + what + ": array " + buffer
+                                + " is too long for its int length parameter");
+                    }
+                    slots.set(JAVA_LONG, at, buffer.pointer());
+                    slots.set(JAVA_INT, 8L * lengths++, (int) buffer.length());
                 }
-            });
-        }
-        for (int i = 0; i < arrays.size(); i++) {
-            long length = arrays.get(i).length();
-            if (length > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("kernel " + kernel + ": array " + arrays.get(i)
-                        + " is too long for its int length parameter");
             }
-            values.add(arena.allocateFrom(JAVA_INT, (int) length));
         }
-        MemorySegment pointers = arena.allocate(ADDRESS, Math.max(1, values.size()));
-        for (int i = 0; i < values.size(); i++) {
-            pointers.setAtIndex(ADDRESS, i, values.get(i));
-        }
-        return pointers;
     }
 
     private static <T> T scalar(String kernel, Param p, Object arg, Class<T> type) {

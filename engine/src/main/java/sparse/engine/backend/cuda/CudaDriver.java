@@ -278,8 +278,11 @@ final class CudaDriver {
     /** {@code kernelParams} is an array of pointers, one to each argument's value. */
     void launchKernel(String what, MemorySegment function, int gridX, int gridY, int blockX, int blockY,
                       MemorySegment stream, MemorySegment kernelParams) {
-        run("cuLaunchKernel(" + what + ")", () -> (int) cuLaunchKernel.invokeExact(function, gridX, gridY, 1,
+        int status = status(() -> (int) cuLaunchKernel.invokeExact(function, gridX, gridY, 1,
                 blockX, blockY, 1, 0, stream, kernelParams, MemorySegment.NULL));
+        if (status != CUDA_SUCCESS) {
+            check("cuLaunchKernel(" + what + ")", status);
+        }
     }
 
     /** A stream that orders itself after the legacy default stream, so synchronous copies stay in order with launches. */

@@ -29,6 +29,8 @@ public final class SocketHashKernels {
 
     /** Work-items per group of {@link #bucketTables}. */
     public static final int TABLE_GROUP = 256;
+    /** Work-items that sum one projection of {@link #bucketTables} together. */
+    static final int DOT_LANES = 8;
     /** The most (head, bit) pairs of one row and table that {@link #bucketTables} holds on chip. */
     public static final int MAX_ROW_BITS = 1024;
 
@@ -94,32 +96,48 @@ public final class SocketHashKernels {
      * The bucket tables of one step (see the class comment): a work-group of
      * {@link #TABLE_GROUP} per (row, table), {@code groupIdx = row · tables + table}. Its
      * work-items first put {@code σ(y)} and {@code σ(−y)} of each of the row's heads and bits
-     * on chip (at most {@link #MAX_ROW_BITS} pairs), then each fills buckets, a product over
-     * the bits per head.
+     * on chip (at most {@link #MAX_ROW_BITS} pairs), each projection summed by
+     * {@link #DOT_LANES} work-items over interleaved channels (a dot product per work-item was
+     * a chain of d dependent loads, the step's slowest part); then each fills buckets, a
+     * product over the bits per head.
      */
     @Kernel
     public static void bucketTables(KernelContext ctx, float[] q, float[] planes, float[] bucketTables, int hq, int rows,
                                     int d, int tables, int bits, float scale) {
         float[] up = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
         float[] down = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
+        float[] partial = ctx.allocateFloatLocalArray(TABLE_GROUP);
         int row = ctx.groupIdx / tables;
         int l = ctx.groupIdx - row * tables;
         int heads = hq / rows;
-        for (int i = ctx.localIdx; i < heads * bits; i += ctx.localGroupSizeX) {
-            int h = row * heads + i / bits;
-            int p = i - (i / bits) * bits;
-            int wBase = (l * bits + p) * d;
+        int t = ctx.localIdx;
+        int lane = t % DOT_LANES;
+        int dotsPerRound = TABLE_GROUP / DOT_LANES;
+        for (int first = 0; first < heads * bits; first += dotsPerRound) {
+            int i = first + t / DOT_LANES;
             float z = 0f;
-            for (int c = 0; c < d; c++) {
-                z += q[h * d + c] * planes[wBase + c];
+            if (i < heads * bits) {
+                int h = row * heads + i / bits;
+                int wBase = (l * bits + i - (i / bits) * bits) * d;
+                for (int c = lane; c < d; c += DOT_LANES) {
+                    z += q[h * d + c] * planes[wBase + c];
+                }
             }
-            float y = scale * KernelMath.tanh(z);
-            up[i] = 1f / (1f + KernelMath.exp(-y));
-            down[i] = 1f / (1f + KernelMath.exp(y));
+            partial[t] = z;
+            ctx.localBarrier();
+            if (lane == 0 && i < heads * bits) {
+                float dot = 0f;
+                for (int k = 0; k < DOT_LANES; k++) {
+                    dot += partial[t + k];
+                }
+                float y = scale * KernelMath.tanh(dot);
+                up[i] = 1f / (1f + KernelMath.exp(-y));
+                down[i] = 1f / (1f + KernelMath.exp(y));
+            }
+            ctx.localBarrier();
         }
-        ctx.localBarrier();
         int buckets = 1 << bits;
-        for (int c = ctx.localIdx; c < buckets; c += ctx.localGroupSizeX) {
+        for (int c = t; c < buckets; c += TABLE_GROUP) {
             float sum = 0f;
             for (int h = 0; h < heads; h++) {
                 float product = 1f;

@@ -87,7 +87,7 @@ class SocketHashKernelsTest {
         float[] q = TestData.floats(r, hq * d, 1.0);
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
         float[] out = TestData.poisonedFloats(rows * tables << bits);
-        WorkGroups.run(rows * tables, 1, 64, ctx -> SocketHashKernels.bucketTables(ctx, q, planes, out, hq, rows, d,
+        WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q, planes, out, hq, rows, d,
                 tables, bits, (float) (2 / (Math.sqrt(d) * tau))));
         double[] ref = SocketHashReference.bucketTables(q, planes, hq, rows, d, tables, bits, tau);
         int heads = hq / rows;
