@@ -22,6 +22,7 @@ public record LaunchTime(long medianNanos, long hostNanosPerLaunch) {
 
     private static final int REPEATS = 50;
     private static final int BACK_TO_BACK = 1000;
+    private static final int WARM_UP = 5000;
 
     public static LaunchTime measure(Device device) {
         KernelSpec add = KernelSpec.lookup(BandwidthKernels.class, "vectorAdd");
@@ -38,6 +39,10 @@ public record LaunchTime(long medianNanos, long hostNanosPerLaunch) {
                 nanos[i] = device.launch(kernel, grid, args, true);
             }
             Arrays.sort(nanos);
+            // warm the launch path first: measured cold, the JIT's interpreted downcalls cost 2-4x more
+            for (int i = 0; i < WARM_UP; i++) {
+                device.launch(kernel, grid, args, false);
+            }
             device.synchronize();
             long start = System.nanoTime();
             for (int i = 0; i < BACK_TO_BACK; i++) {
