@@ -48,8 +48,8 @@ final class GenerateCommand implements Runnable {
     long seed;
 
     @Option(names = "--attention", defaultValue = "dense", paramLabel = "METHOD",
-            description = "dense (on the device, in the graph), socket, sketchwalk, quest, hardlsh, streaming or oracle"
-                    + " (default ${DEFAULT-VALUE})")
+            description = "dense, socket, sketchwalk, quest, hardlsh, streaming or oracle (default ${DEFAULT-VALUE});"
+                    + " all but quest and sketchwalk run in the step graph, those two on the host between graphs")
     String attention;
 
     @Option(names = "--density", paramLabel = "D",
@@ -101,8 +101,8 @@ final class GenerateCommand implements Runnable {
             out.printf("decode:  %d tokens in %.3f s (%.1f tokens/s; the first new token came with prefill)%n",
                     r.decodeForwards(), r.decodeNanos() / 1e9, r.decodeTokensPerSecond());
             out.println("device:  " + r.device());
-            out.printf("attention: %s, density %.4f (attended keys / visible keys, every head, layer and position)%n",
-                    r.attention(), r.density());
+            out.printf("attention: %s %s, density %.4f (attended keys / visible keys, every head, layer and position)%n",
+                    r.attention(), r.attentionPath(), r.density());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
         }

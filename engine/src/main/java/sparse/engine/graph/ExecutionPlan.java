@@ -34,6 +34,8 @@ public final class ExecutionPlan implements AutoCloseable {
 
     private final Device device;
     private final ImmutableTaskGraph graph;
+    /** The graph's task ids, for the checks of withGrid and withSkipped: a model's step sets hundreds of grids. */
+    private final Set<String> taskIds;
     private final Map<Object, DeviceBuffer> buffers = new IdentityHashMap<>();
     private final List<Device.CompiledKernel> kernels = new ArrayList<>();
     private final Map<String, Grid> grids = new HashMap<>();
@@ -47,6 +49,7 @@ public final class ExecutionPlan implements AutoCloseable {
     public ExecutionPlan(Device device, ImmutableTaskGraph graph) {
         this.device = device;
         this.graph = graph;
+        this.taskIds = Set.copyOf(graph.taskIds());
         try {
             for (ImmutableTaskGraph.Task task : graph.tasks()) {
                 for (Object arg : task.args()) {
@@ -66,9 +69,9 @@ public final class ExecutionPlan implements AutoCloseable {
 
     /** Runs task {@code taskId} ({@code graph.task}) over {@code grid}. */
     public ExecutionPlan withGrid(String taskId, Grid grid) {
-        List<String> ids = graph.taskIds();
-        if (!ids.contains(taskId)) {
-            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: " + String.join(", ", ids) + ")");
+        if (!taskIds.contains(taskId)) {
+            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
+                    + String.join(", ", graph.taskIds()) + ")");
         }
         int items = 1;
         for (int size : grid.local()) {
@@ -110,7 +113,7 @@ public final class ExecutionPlan implements AutoCloseable {
      * task with nothing to do this time (no rows appended), whose launch would cost time only.
      */
     public ExecutionPlan withSkipped(String taskId, boolean skip) {
-        if (!graph.taskIds().contains(taskId)) {
+        if (!taskIds.contains(taskId)) {
             throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
                     + String.join(", ", graph.taskIds()) + ")");
         }

@@ -43,7 +43,11 @@ public final class TaskGraph {
         return name;
     }
 
-    /** Copies these arrays to the device before the tasks, on the first or on every execution. */
+    /**
+     * Copies these arrays to the device before the tasks, on the first or on every execution.
+     * An array named again with the same mode is copied once: parts of one graph (the layers
+     * of a model) may share an input.
+     */
     public TaskGraph transferToDevice(DataTransferMode mode, Object... arrays) {
         if (mode == DataTransferMode.UNDER_DEMAND) {
             throw new IllegalArgumentException(name + ": transferToDevice takes FIRST_EXECUTION or EVERY_EXECUTION;"
@@ -242,13 +246,17 @@ public final class TaskGraph {
                 throw new IllegalArgumentException(name + ": " + what + " of null");
             }
             ElementType.of(array);  // a supported primitive array, or an error naming its type
+            boolean named = false;
             for (ImmutableTaskGraph.Transfer t : list) {
-                if (t.array() == array) {
+                if (t.array() == array && t.mode() != mode) {
                     throw new IllegalArgumentException(name + ": " + what + " names the same "
                             + KernelArgs.describe(array) + " twice (" + t.mode() + ", " + mode + ")");
                 }
+                named |= t.array() == array;
             }
-            list.add(new ImmutableTaskGraph.Transfer(array, mode));
+            if (!named) {
+                list.add(new ImmutableTaskGraph.Transfer(array, mode));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import sparse.engine.backend.BackendException;
@@ -80,6 +81,10 @@ class TaskGraphErrorsTest {
         assertEquals("g: transferToDevice names the same a float[] of length 4 twice (FIRST_EXECUTION, EVERY_EXECUTION)",
                 message(IllegalArgumentException.class, () -> new TaskGraph("g")
                         .transferToDevice(DataTransferMode.FIRST_EXECUTION, x).transferToDevice(DataTransferMode.EVERY_EXECUTION, x)));
+        // the same mode again is one transfer: parts of a graph (a model's layers) may share an input
+        assertEquals(List.of("g.scale"), new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, x)
+                .task("scale", GraphKernelsTranslated.scale, x, y, 1f, 4).snapshot().taskIds());
         assertEquals("not a supported kernel array: double[]",
                 message(IllegalArgumentException.class, () -> new TaskGraph("g").transferToDevice(DataTransferMode.FIRST_EXECUTION, new double[2])));
         assertEquals("g: a transferred a float[] of length 5 is used by no task",

@@ -31,12 +31,16 @@ import sparse.tasks.lang.KernelSpec;
  * the layer's first decode, when the number of query heads is known; that step also uploads
  * and hashes the whole context. Each step reads back the output and the lists; query heads
  * that share a list share its array in the {@link DecodeResult}.
+ *
+ * <p>A model's decode step can instead hold the same tasks itself, a layer's worth per layer
+ * in its one graph over its own arrays ({@link #addLayer}): then nothing but the list
+ * lengths leaves the device.
  */
 public abstract class IndexListAttention implements AttentionMethod {
 
     /** The largest head dimension the flash-decode kernel takes. */
     public static final int MAX_HEAD_DIM = DecodeAttentionKernels.TILE;
-    /** Task names, within the graph named after the method. */
+    /** Task names, before the layer's suffix ({@link LayerArrays#task}). */
     static final String PACK = "pack";
     static final String ATTEND = "attend";
     static final String MERGE = "merge";
@@ -102,15 +106,31 @@ public abstract class IndexListAttention implements AttentionMethod {
      * method, {@code logWeights} laid out like {@code indices}); the arrays have room for
      * {@code rows × capacity} entries.
      *
+     * <p>The selection names its tasks {@link #task}{@code (name)} and sets their grids by
+     * {@link #id}{@code (name)}: in the method's own graph that is the bare name, in a model's
+     * step graph, which holds every layer's tasks, the name with the layer's suffix.
+     *
+     * @param graph       the name of the graph the tasks are in
+     * @param suffix      what follows each task name: empty in the method's own graph, {@code _l} for layer l of a model
      * @param listStride  this step's distance between list rows: the longest list a row can
      *                    get, so that full rows lie packed and read back in one copy
      * @param appendFrom  first cached row not hashed yet
-     * @param appendCount rows to hash this step (0 on most steps)
+     * @param appendCount rows to hash this step
      * @param visible     keys this step attends over
      */
-    protected record LayerArrays(int hq, int hkv, int d, int capacity, int rows, Scalar listStride,
-                                 float[] q, short[] k, short[] v, int[] indices, int[] counts, float[] logWeights,
-                                 Scalar appendFrom, Scalar appendCount, Scalar visible) {
+    protected record LayerArrays(String graph, String suffix, int hq, int hkv, int d, int capacity, int rows,
+                                 Scalar listStride, float[] q, short[] k, short[] v, int[] indices, int[] counts,
+                                 float[] logWeights, Scalar appendFrom, Scalar appendCount, Scalar visible) {
+
+        /** The name of this layer's task {@code task} in its graph. */
+        public String task(String task) {
+            return task + suffix;
+        }
+
+        /** The id of this layer's task {@code task}, as {@link ExecutionPlan#withGrid} takes it. */
+        public String id(String task) {
+            return id(graph, task(task));
+        }
 
         /** The id of task {@code task} in a graph named {@code graph}. */
         public static String id(String graph, String task) {
@@ -122,7 +142,11 @@ public abstract class IndexListAttention implements AttentionMethod {
     protected record Step(int visible, int appendFrom, int appendCount, boolean firstHashing) {
     }
 
-    /** A method's part of one layer's graph. */
+    /**
+     * A method's part of one layer's graph. Its tasks are named and their grids set through
+     * {@link LayerArrays#task} and {@link LayerArrays#id}, so that one graph can hold a
+     * layer's worth per layer.
+     */
     protected interface Selection {
         /** Adds, in order, the tasks that hash the appended rows and fill the lists. */
         void addTasks(TaskGraph graph);
@@ -151,6 +175,18 @@ public abstract class IndexListAttention implements AttentionMethod {
     }
 
     protected abstract Selection newSelection(LayerArrays arrays);
+
+    /**
+     * Adds layer {@code layer}'s attention to {@code graph}, a model's decode step on this
+     * method's device, over the model's own arrays: {@code q} the post-RoPE queries
+     * {@code (hq, d)}, {@code cache}'s K and V (which earlier tasks of the graph append to;
+     * its length is not read) and {@code out} {@code (hq, d)}. The tasks are named with the
+     * suffix {@code _layer}; the layer's list lengths come back after each execution (for
+     * {@link GraphLayer#attendedKeys}). Call {@link GraphLayer#prepare} before each execution.
+     */
+    public GraphLayer addLayer(TaskGraph graph, int layer, float[] q, int hq, LayerCache cache, float[] out) {
+        return new GraphLayer(graph, "_" + layer, q, hq, cache, out);
+    }
 
     @Override
     public final void load(int layer, LayerCache cache) {
@@ -194,7 +230,7 @@ public abstract class IndexListAttention implements AttentionMethod {
             throw new IllegalArgumentException("visible tokens " + visible + " outside [1, " + cache.length()
                     + "] (the cached length)");
         }
-        if (l.plan == null || l.arrays.hq() != hq) {
+        if (l.plan == null || l.part.arrays.hq() != hq) {
             l.build(hq);
         }
         l.upload();
@@ -220,21 +256,123 @@ public abstract class IndexListAttention implements AttentionMethod {
         current = null;
     }
 
-    /** One layer's graph, plan and device state. */
+    /**
+     * One layer's tasks in a graph: pack the K and V rows appended since the last step into
+     * fp16 pairs, the selection's, attend (flash-decode over the lists) and merge; and each
+     * step's scalars and grids. The method's own decode puts one in a graph of its own; a
+     * model puts one per layer in its step graph ({@link #addLayer}).
+     */
+    public final class GraphLayer {
+        private final LayerArrays arrays;
+        private final Selection selection;
+        private final Scalar chunks = Scalar.ofInt(1);
+        private final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE_KEYS);
+        private int longest;
+
+        private GraphLayer(TaskGraph graph, String suffix, float[] q, int hq, LayerCache cache, float[] out) {
+            int hkv = cache.hkv(), d = cache.d(), capacity = cache.capacity();
+            if (d > MAX_HEAD_DIM) {
+                throw new IllegalArgumentException("head dimension " + d + " exceeds " + MAX_HEAD_DIM
+                        + ", the largest the flash-decode kernel takes");
+            }
+            if (hq < 1 || hq % hkv != 0) {
+                throw new IllegalArgumentException("query heads " + hq + " must be a positive multiple of the cache's "
+                        + hkv + " key/value heads");
+            }
+            if (q.length != hq * d || out.length != hq * d) {
+                throw new IllegalArgumentException("q and out must hold hq*d = " + hq * d + " values, not " + q.length
+                        + " and " + out.length);
+            }
+            int rows = listRows(hq, hkv);
+            int maxChunks = Math.max(1, Math.ceilDiv(capacity, DecodeAttentionKernels.TILE_KEYS));
+            arrays = new LayerArrays(graph.name(), suffix, hq, hkv, d, capacity, rows, Scalar.ofInt(capacity), q,
+                    cache.k(), cache.v(), new int[rows * capacity], new int[rows],
+                    new float[weighted() ? rows * capacity : 1], Scalar.ofInt(0), Scalar.ofInt(0), Scalar.ofInt(0));
+            float[] partialMax = new float[hq * maxChunks];
+            float[] partialSum = new float[hq * maxChunks];
+            float[] partialAcc = new float[hq * maxChunks * d];
+            // K and V as words of two fp16, [hkv][capacity][⌈d/2⌉]: device only, packed as rows arrive
+            int[] kPairs = new int[hkv * capacity * rowInts(d)];
+            int[] vPairs = new int[hkv * capacity * rowInts(d)];
+            selection = newSelection(arrays);
+
+            graph.task(arrays.task(PACK), KernelSpec.lookup(DecodeAttentionKernels.class, "packHalfPairs"), cache.k(),
+                    cache.v(), kPairs, vPairs, hkv, capacity, d, arrays.appendFrom(), arrays.appendCount());
+            selection.addTasks(graph);
+            boolean all = selection.allPositions();
+            graph.task(arrays.task(ATTEND), KernelSpec.lookup(DecodeAttentionKernels.class, "decodeGroupOverIndexList"),
+                            q, kPairs, vPairs, arrays.indices(), arrays.counts(), arrays.logWeights(), partialMax,
+                            partialSum, partialAcc, hq, hkv, d, capacity, arrays.listStride(), hq / rows, chunks, chunk,
+                            weighted() ? 1 : 0, all ? 1 : 0)
+                    .task(arrays.task(MERGE), KernelSpec.lookup(DecodeAttentionKernels.class, "mergeChunkPartials"),
+                            partialMax, partialSum, partialAcc, out, hq, d, chunks);
+            if (!all) {
+                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.counts());
+            }
+        }
+
+        /**
+         * Sets the next execution's scalars and grids: a step over the first {@code visible}
+         * cached rows, of which rows {@code [appendFrom, appendFrom + appendCount)} are new
+         * since the last (this execution packs and hashes them; from row 0, it starts over).
+         * Returns the longest list a row can get.
+         */
+        public int prepare(ExecutionPlan plan, int visible, int appendFrom, int appendCount) {
+            Step step = new Step(visible, appendFrom, appendCount, appendFrom == 0);
+            arrays.appendFrom().set(appendFrom);
+            arrays.appendCount().set(appendCount);
+            arrays.visible().set(visible);
+            longest = selection.prepare(plan, step);
+            arrays.listStride().set(longest);
+
+            int hq = arrays.hq();
+            int tile = DecodeAttentionKernels.TILE_KEYS;
+            int blocks = DecodeAttentionKernels.headBlocks(hq, arrays.hkv(), hq / arrays.rows());
+            int tiles = tilesPerChunk > 0 ? tilesPerChunk
+                    : (int) Math.clamp((long) longest * blocks / ((long) TARGET_GROUPS * tile), 1, MAX_TILES_PER_CHUNK);
+            int n = Math.max(1, Math.ceilDiv(longest, tiles * tile));
+            chunk.set(tiles * tile);
+            chunks.set(n);
+            // the merge: a lane of work-items per (up to) MERGE_CHUNKS_PER_LANE chunks
+            int channels = DecodeAttentionKernels.MERGE_CHANNELS;
+            int maxLanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
+            int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
+            plan.withGrid(arrays.id(PACK), Grid.of(roundUp((long) appendCount * rowInts(arrays.d()), 256), arrays.hkv(),
+                            256, 1))
+                    .withSkipped(arrays.id(PACK), appendCount == 0)
+                    .withGrid(arrays.id(ATTEND), Grid.of((long) n * DecodeAttentionKernels.GROUP_SIZE, blocks,
+                            DecodeAttentionKernels.GROUP_SIZE, 1))
+                    .withGrid(arrays.id(MERGE), Grid.of((long) Math.ceilDiv(arrays.d(), channels) * mergeLocal, hq,
+                            mergeLocal, 1));
+            return longest;
+        }
+
+        /** Whether every query head attends every visible key (dense): no lists. */
+        public boolean allPositions() {
+            return selection.allPositions();
+        }
+
+        /** Keys the last execution attended, summed over the query heads (a shared list counts for each head). */
+        public long attendedKeys() {
+            int hq = arrays.hq();
+            if (selection.allPositions()) {
+                return (long) hq * longest;
+            }
+            long sum = 0;
+            for (int count : arrays.counts()) {
+                sum += count;
+            }
+            return sum * (hq / arrays.rows());
+        }
+    }
+
+    /** One layer of the method's own decode: its graph, plan and device state. */
     private final class Layer implements AutoCloseable {
         LayerCache cache;
-        LayerArrays arrays;
-        Selection selection;
+        GraphLayer part;
         ExecutionPlan plan;
-        float[] partialMax;
-        float[] partialSum;
-        float[] partialAcc;
+        float[] q;
         float[] out;
-        /** K and V as words of two fp16, {@code [hkv][capacity][⌈d/2⌉]}: device only, packed from k and v as rows arrive. */
-        int[] kPairs;
-        int[] vPairs;
-        final Scalar chunks = Scalar.ofInt(1);
-        final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE_KEYS);
         /** Rows of K and V on the device, and rows hashed there. */
         int uploaded;
         int hashed;
@@ -245,35 +383,13 @@ public abstract class IndexListAttention implements AttentionMethod {
 
         void build(int hq) {
             close();
-            int hkv = cache.hkv(), d = cache.d(), capacity = cache.capacity();
-            int rows = listRows(hq, hkv);
-            int maxChunks = Math.max(1, Math.ceilDiv(capacity, DecodeAttentionKernels.TILE_KEYS));
-            arrays = new LayerArrays(hq, hkv, d, capacity, rows, Scalar.ofInt(capacity), new float[hq * d],
-                    cache.k(), cache.v(), new int[rows * capacity], new int[rows],
-                    new float[weighted() ? rows * capacity : 1], Scalar.ofInt(0), Scalar.ofInt(0), Scalar.ofInt(0));
-            partialMax = new float[hq * maxChunks];
-            partialSum = new float[hq * maxChunks];
-            partialAcc = new float[hq * maxChunks * d];
-            out = new float[hq * d];
-            kPairs = new int[hkv * capacity * rowInts(d)];
-            vPairs = new int[hkv * capacity * rowInts(d)];
-            selection = newSelection(arrays);
-
-            TaskGraph graph = new TaskGraph(name()).transferToDevice(DataTransferMode.EVERY_EXECUTION, arrays.q())
-                    .task(PACK, KernelSpec.lookup(DecodeAttentionKernels.class, "packHalfPairs"), arrays.k(), arrays.v(),
-                            kPairs, vPairs, hkv, capacity, d, arrays.appendFrom(), arrays.appendCount());
-            selection.addTasks(graph);
-            boolean all = selection.allPositions();
-            graph.task(ATTEND, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeGroupOverIndexList"),
-                            arrays.q(), kPairs, vPairs, arrays.indices(), arrays.counts(), arrays.logWeights(),
-                            partialMax, partialSum, partialAcc, hq, hkv, d, capacity, arrays.listStride(), hq / rows, chunks,
-                            chunk, weighted() ? 1 : 0, all ? 1 : 0)
-                    .task(MERGE, KernelSpec.lookup(DecodeAttentionKernels.class, "mergeChunkPartials"),
-                            partialMax, partialSum, partialAcc, out, hq, d, chunks)
-                    .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-            if (!all) {
-                graph.transferToHost(DataTransferMode.EVERY_EXECUTION, arrays.counts())
-                        .transferToHost(DataTransferMode.UNDER_DEMAND, arrays.indices());
+            q = new float[hq * cache.d()];
+            out = new float[hq * cache.d()];
+            TaskGraph graph = new TaskGraph(name()).transferToDevice(DataTransferMode.EVERY_EXECUTION, q);
+            part = new GraphLayer(graph, "", q, hq, cache, out);
+            graph.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+            if (!part.allPositions()) {
+                graph.transferToHost(DataTransferMode.UNDER_DEMAND, part.arrays.indices());
             }
             plan = new ExecutionPlan(device, graph.snapshot());
             uploaded = 0;
@@ -300,40 +416,17 @@ public abstract class IndexListAttention implements AttentionMethod {
             }
         }
 
-        DecodeResult step(float[] q, int visible) {
+        DecodeResult step(float[] query, int visible) {
             int length = cache.length();
-            System.arraycopy(q, 0, arrays.q(), 0, q.length);
-            Step step = new Step(visible, hashed, length - hashed, hashed == 0);
-            arrays.appendFrom().set(step.appendFrom());
-            arrays.appendCount().set(step.appendCount());
-            arrays.visible().set(visible);
-            int longest = selection.prepare(plan, step);
-            arrays.listStride().set(longest);
-
-            int hq = arrays.hq();
-            int tile = DecodeAttentionKernels.TILE_KEYS;
-            int blocks = DecodeAttentionKernels.headBlocks(hq, arrays.hkv(), hq / arrays.rows());
-            int tiles = tilesPerChunk > 0 ? tilesPerChunk
-                    : (int) Math.clamp((long) longest * blocks / ((long) TARGET_GROUPS * tile), 1, MAX_TILES_PER_CHUNK);
-            int n = Math.max(1, Math.ceilDiv(longest, tiles * tile));
-            chunk.set(tiles * tile);
-            chunks.set(n);
-            // the merge: a lane of work-items per (up to) MERGE_CHUNKS_PER_LANE chunks
-            int channels = DecodeAttentionKernels.MERGE_CHANNELS;
-            int maxLanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
-            int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
-            plan.withGrid(LayerArrays.id(name(), PACK), Grid.of(roundUp((long) step.appendCount() * rowInts(arrays.d()), 256),
-                    arrays.hkv(), 256, 1));
-            plan.withGrid(LayerArrays.id(name(), ATTEND), Grid.of((long) n * DecodeAttentionKernels.GROUP_SIZE, blocks,
-                            DecodeAttentionKernels.GROUP_SIZE, 1))
-                    .withGrid(LayerArrays.id(name(), MERGE), Grid.of((long) Math.ceilDiv(arrays.d(), channels) * mergeLocal,
-                            hq, mergeLocal, 1));
-            plan.withSkipped(LayerArrays.id(name(), PACK), step.appendCount() == 0);
+            System.arraycopy(query, 0, q, 0, query.length);
+            int longest = part.prepare(plan, visible, hashed, length - hashed);
             lastExecution = plan.withProfiling(profiling).withStepTiming(stepTiming).execute();
             hashed = length;
 
+            LayerArrays arrays = part.arrays;
+            int hq = arrays.hq();
             int[][] selected = new int[hq][];
-            if (selection.allPositions()) {
+            if (part.allPositions()) {
                 int[] all = IntStream.range(0, longest).toArray();
                 Arrays.fill(selected, all);
                 return new DecodeResult(selected, out.clone());

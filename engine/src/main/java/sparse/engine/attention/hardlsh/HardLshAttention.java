@@ -76,17 +76,17 @@ public final class HardLshAttention extends IndexListAttention {
             public void addTasks(TaskGraph graph) {
                 int hq = a.hq(), hkv = a.hkv(), d = a.d(), capacity = a.capacity();
                 graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, layerPlanes)
-                        .task(MEAN, KernelSpec.lookup(SimHashKernels.class, "keyMean"),
+                        .task(a.task(MEAN), KernelSpec.lookup(SimHashKernels.class, "keyMean"),
                                 a.k(), mean, hkv, capacity, d, meanOver)
-                        .task(CODES, KernelSpec.lookup(SimHashKernels.class, "centredKeyCodes"),
+                        .task(a.task(CODES), KernelSpec.lookup(SimHashKernels.class, "centredKeyCodes"),
                                 a.k(), mean, layerPlanes, keyCodes, hkv, capacity, d, tables, bits, a.appendFrom(),
                                 a.appendCount())
-                        .task(QUERY, KernelSpec.lookup(SimHashKernels.class, "queryCodes"),
+                        .task(a.task(QUERY), KernelSpec.lookup(SimHashKernels.class, "queryCodes"),
                                 a.q(), layerPlanes, queryCodes, hq, d, tables, bits)
-                        .task(SELECT, KernelSpec.lookup(SelectKernels.class, "selectColliding"),
+                        .task(a.task(SELECT), KernelSpec.lookup(SelectKernels.class, "selectColliding"),
                                 keyCodes, queryCodes, a.indices(), a.counts(), hq, hkv, capacity, tables, a.listStride(),
                                 a.visible(), sink, window)
-                        .task(WEIGHTS, KernelSpec.lookup(ScoreKernels.class, "inverseCollisionLogWeights"),
+                        .task(a.task(WEIGHTS), KernelSpec.lookup(ScoreKernels.class, "inverseCollisionLogWeights"),
                                 a.q(), a.k(), mean, a.indices(), a.counts(), a.logWeights(), hq, hkv, d, capacity,
                                 a.listStride(), sink, window, tables, bits);
             }
@@ -99,13 +99,12 @@ public final class HardLshAttention extends IndexListAttention {
                 // the mean of the context visible when hashing starts; later rows are centred by it
                 meanOver.set(step.firstHashing() ? step.visible() : 0);
                 int hq = a.hq(), hkv = a.hkv();
-                String g = name();
-                plan.withGrid(LayerArrays.id(g, MEAN), Grid.of(roundUp((long) hkv * a.d(), 128), 128))
-                        .withGrid(LayerArrays.id(g, CODES),
+                plan.withGrid(a.id(MEAN), Grid.of(roundUp((long) hkv * a.d(), 128), 128))
+                        .withGrid(a.id(CODES),
                                 Grid.of(roundUp(step.appendCount(), 64), (long) hkv * tables, 64, 1))
-                        .withGrid(LayerArrays.id(g, QUERY), Grid.of(roundUp((long) hq * tables, 64), 64))
-                        .withGrid(LayerArrays.id(g, SELECT), Grid.of((long) hq * SelectKernels.GROUP, SelectKernels.GROUP))
-                        .withGrid(LayerArrays.id(g, WEIGHTS), Grid.of(roundUp(step.visible(), 128), hq, 128, 1));
+                        .withGrid(a.id(QUERY), Grid.of(roundUp((long) hq * tables, 64), 64))
+                        .withGrid(a.id(SELECT), Grid.of((long) hq * SelectKernels.GROUP, SelectKernels.GROUP))
+                        .withGrid(a.id(WEIGHTS), Grid.of(roundUp(step.visible(), 128), hq, 128, 1));
                 return step.visible();
             }
         };

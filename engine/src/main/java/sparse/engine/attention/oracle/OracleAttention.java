@@ -49,9 +49,9 @@ public final class OracleAttention extends IndexListAttention {
         return new Selection() {
             @Override
             public void addTasks(TaskGraph graph) {
-                graph.task(SCORES, KernelSpec.lookup(ScoreKernels.class, "exactScores"),
+                graph.task(a.task(SCORES), KernelSpec.lookup(ScoreKernels.class, "exactScores"),
                                 a.q(), a.k(), scores, a.hq(), a.hkv(), a.d(), a.capacity(), a.visible())
-                        .task(SELECT, KernelSpec.lookup(SelectKernels.class, "selectTopM"),
+                        .task(a.task(SELECT), KernelSpec.lookup(SelectKernels.class, "selectTopM"),
                                 scores, a.indices(), a.counts(), a.capacity(), a.listStride(), a.visible(), sink, window,
                                 heavy);
             }
@@ -62,8 +62,8 @@ public final class OracleAttention extends IndexListAttention {
                 sink.set(b.sink());
                 window.set(b.window());
                 heavy.set(b.heavy());
-                plan.withGrid(LayerArrays.id(name(), SCORES), Grid.of(roundUp(step.visible(), 128), a.hq(), 128, 1))
-                        .withGrid(LayerArrays.id(name(), SELECT),
+                plan.withGrid(a.id(SCORES), Grid.of(roundUp(step.visible(), 128), a.hq(), 128, 1))
+                        .withGrid(a.id(SELECT),
                                 Grid.of((long) a.rows() * SelectKernels.GROUP, SelectKernels.GROUP));
                 return b.total();
             }

@@ -127,24 +127,25 @@ public final class SocketAttention extends IndexListAttention {
             float scale = (float) (2 / (Math.sqrt(d) * options.tau()));
             // the histograms start at zero; the select leaves them so for the next step
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes, histograms);
-            graph.task(CODES, kernel(SocketHashKernels.class, "keyCodes"),
+            graph.task(a.task(CODES), kernel(SocketHashKernels.class, "keyCodes"),
                     a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount());
             if (options.valueNorms()) {
-                graph.task(NORMS, kernel(SocketHashKernels.class, "valueNorms"),
+                graph.task(a.task(NORMS), kernel(SocketHashKernels.class, "valueNorms"),
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
-            graph.task(TABLES, kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq, a.rows(), d,
-                            tables, bits, scale)
-                    .task(SCORES, kernel(ScoreKernels.class, "softCollisionScores"), codes, norms, bucketTables, scores,
-                            a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
+            graph.task(a.task(TABLES), kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq,
+                            a.rows(), d, tables, bits, scale)
+                    .task(a.task(SCORES), kernel(ScoreKernels.class, "softCollisionScores"), codes, norms, bucketTables,
+                            scores, a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
                             wordsPerGroup);
             for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
-                graph.task(SELECT + pass, kernel(SelectKernels.class, "radixSelectPass"), scores, histograms, selectState,
-                        chunkCounts, capacity, a.visible(), sink, window, heavy, selectChunk, selectChunks, pass);
+                graph.task(a.task(SELECT + pass), kernel(SelectKernels.class, "radixSelectPass"), scores, histograms,
+                        selectState, chunkCounts, capacity, a.visible(), sink, window, heavy, selectChunk, selectChunks,
+                        pass);
             }
-            graph.task(SELECT, kernel(SelectKernels.class, "radixScatter"), scores, a.indices(), a.counts(), histograms,
-                    selectState, chunkCounts, capacity, a.listStride(), a.visible(), sink, window, heavy, selectChunk,
-                    selectChunks);
+            graph.task(a.task(SELECT), kernel(SelectKernels.class, "radixScatter"), scores, a.indices(), a.counts(),
+                    histograms, selectState, chunkCounts, capacity, a.listStride(), a.visible(), sink, window, heavy,
+                    selectChunk, selectChunks);
         }
 
         @Override
@@ -155,23 +156,22 @@ public final class SocketAttention extends IndexListAttention {
             heavy.set(b.heavy());
             int bits = options.bits(), tables = options.tables();
             int hq = a.hq(), hkv = a.hkv();
-            String g = name();
             int perWord = SocketHashKernels.codesPerWord(bits);
             long appendWords = Math.ceilDiv(step.appendFrom() + step.appendCount(), perWord) - step.appendFrom() / perWord;
-            plan.withGrid(LayerArrays.id(g, CODES), Grid.of(roundUp(appendWords, 64), (long) hkv * tables, 64, 1))
-                    .withSkipped(LayerArrays.id(g, CODES), step.appendCount() == 0);
+            plan.withGrid(a.id(CODES), Grid.of(roundUp(appendWords, 64), (long) hkv * tables, 64, 1))
+                    .withSkipped(a.id(CODES), step.appendCount() == 0);
             if (options.valueNorms()) {
-                plan.withGrid(LayerArrays.id(g, NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1))
-                        .withSkipped(LayerArrays.id(g, NORMS), step.appendCount() == 0);
+                plan.withGrid(a.id(NORMS), Grid.of(roundUp(step.appendCount(), 64), hkv, 64, 1))
+                        .withSkipped(a.id(NORMS), step.appendCount() == 0);
             }
             int words = Math.ceilDiv(step.visible(), perWord);
             int local = ScoreKernels.SOFT_GROUP;
             int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(SCORE_GROUPS, a.rows()),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
             wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
-            plan.withGrid(LayerArrays.id(g, TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
+            plan.withGrid(a.id(TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
-                    .withGrid(LayerArrays.id(g, SCORES), Grid.of((long) groupsPerRow * local, a.rows(), local, 1));
+                    .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, a.rows(), local, 1));
             // the select: chunks of whole work-groups of candidates, enough of them to fill a large GPU
             int candidates = step.visible() - b.sink() - b.window();
             local = SelectKernels.GROUP;
@@ -182,9 +182,9 @@ public final class SocketAttention extends IndexListAttention {
             selectChunks.set(chunks);
             Grid select = Grid.of((long) chunks * local, a.rows(), local, 1);
             for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
-                plan.withGrid(LayerArrays.id(g, SELECT + pass), select);
+                plan.withGrid(a.id(SELECT + pass), select);
             }
-            plan.withGrid(LayerArrays.id(g, SELECT), select);
+            plan.withGrid(a.id(SELECT), select);
             return b.total();
         }
     }

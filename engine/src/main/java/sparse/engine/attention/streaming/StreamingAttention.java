@@ -50,7 +50,7 @@ public final class StreamingAttention extends IndexListAttention {
         return new Selection() {
             @Override
             public void addTasks(TaskGraph graph) {
-                graph.task(LIST, KernelSpec.lookup(SelectKernels.class, "sinkAndWindow"),
+                graph.task(a.task(LIST), KernelSpec.lookup(SelectKernels.class, "sinkAndWindow"),
                         a.indices(), a.counts(), 1, a.listStride(), a.visible(), sink, window);
             }
 
@@ -59,7 +59,7 @@ public final class StreamingAttention extends IndexListAttention {
                 Budget b = sinkAndWindow(options, step.visible());
                 sink.set(b.sink());
                 window.set(b.window());
-                plan.withGrid(LayerArrays.id(name(), LIST), Grid.of(roundUp(b.total(), 256), 1, 256, 1));
+                plan.withGrid(a.id(LIST), Grid.of(roundUp(b.total(), 256), 1, 256, 1));
                 return b.total();
             }
         };

@@ -27,10 +27,12 @@ public final class DeviceGenerator {
      * @param decodeNanos    time from the end of prefill to the last token sampled
      * @param device         {@code backend id (name)} of the device that ran it
      * @param attention      the attention method's name
+     * @param attentionPath  where attention ran: in the step graph or on the host between graphs
      * @param density        keys attended over keys visible, over every head, layer and position
      */
     public record Result(int[] tokens, int promptLength, String text, long prefillNanos, int decodeForwards,
-                         long decodeNanos, String device, String attention, double density) {
+                         long decodeNanos, String device, String attention, DeviceLlama.AttentionPath attentionPath,
+                         double density) {
 
         public int[] generated() {
             return Arrays.copyOfRange(tokens, promptLength, tokens.length);
@@ -52,7 +54,7 @@ public final class DeviceGenerator {
     /**
      * Loads the model in {@code file} onto {@code device} with room for the prompt and
      * {@code steps} new tokens (at most the context length), attention by {@code method}
-     * (null: dense on the device; the model closes it), and generates.
+     * (null: the model's own dense attention; the model closes it), and generates.
      */
     public static Result generate(GgufFile file, Device device, AttentionMethod method, Sampler sampler, String prompt,
                                   int steps, Consumer<String> onText) {
@@ -116,7 +118,8 @@ public final class DeviceGenerator {
         text.finish(all);
         Device d = model.device();
         return new Result(all, promptTokens.length, tokenizer.decode(all), prefillEnd - start, forwards, end - prefillEnd,
-                d.backend() + " " + d.id() + " (" + d.name() + ")", model.attention(), model.density());
+                d.backend() + " " + d.id() + " (" + d.name() + ")", model.attention(), model.attentionPath(),
+                model.density());
     }
 
     private static int[] encode(Tokenizer tokenizer, String prompt, LlamaConfig config) {

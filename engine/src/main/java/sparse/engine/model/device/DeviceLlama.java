@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
+import sparse.engine.attention.dense.IndexListAttention;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
@@ -37,16 +39,40 @@ import sparse.tasks.lang.KernelSpec;
  * the first step; after that a step sends only its token and position (kernel scalars) and
  * brings back only the logits.
  *
- * <p>Attention is either dense on the device, inside the graph (the key/value cache lives on
- * the device only: each step's kernels append the new row there), or an
- * {@link AttentionMethod}. A method works on host arrays ({@link LayerCache}) and runs its own
- * kernels, so the step is cut at each such layer into segments, each a graph and a plan: a
- * segment ends with the layer's q, k and v (and the residual stream) coming back; the host
- * appends k and v in fp16 to its cache, the method attends, and the next segment starts by
- * sending the attention output and the residual stream. Which layers use the method is a
- * per-layer choice ({@link #hostAttention}); today it is all of them or none.
+ * <p>Attention runs on one of two paths ({@link AttentionPath}). In the step graph: dense
+ * attention of the model's own, or an index-list method ({@link IndexListAttention}: dense,
+ * oracle, streaming, hardlsh, socket) whose pack, selection, attend and merge tasks the graph
+ * holds for each layer ({@link IndexListAttention#addLayer}); the key/value cache lives on
+ * the device only (each step's kernels append the new row there), and a step sends only its
+ * token and position and brings back the logits (and a sparse method's list lengths, for the
+ * density). On the host's side of each layer: any other {@link AttentionMethod} (Quest,
+ * Sketch&amp;Walk) works on host arrays ({@link LayerCache}) and runs its own kernels, so the
+ * step is cut at each such layer into segments, each a graph and a plan: a segment ends with
+ * the layer's q, k and v (and the residual stream) coming back; the host appends k and v in
+ * fp16 to its cache, the method attends, and the next segment starts by sending the attention
+ * output and the residual stream. Which layers attend on the host is a per-layer choice
+ * ({@link #hostAttention}); today it is all of them or none.
  */
 public final class DeviceLlama implements AutoCloseable {
+
+    /** Where attention runs. */
+    public enum AttentionPath {
+        /** In the step graph, on the device: a step moves only its logits (and a sparse method's list lengths). */
+        STEP_GRAPH("in the step graph"),
+        /** On the host's side of each layer: q, k, v and the residual stream come back, the output goes over. */
+        HOST_ROUND_TRIP("on the host between graphs, a round trip per layer");
+
+        private final String description;
+
+        AttentionPath(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
 
     /** The tasks of a step; a task is named after its step and layer ({@code attend3}). */
     enum Op {
@@ -70,8 +96,9 @@ public final class DeviceLlama implements AutoCloseable {
     private final DeviceWeights weights;
     private final Device device;
     private final int capacity;
-    private final AttentionMethod method;   // null: dense attention on the device
-    private final boolean[] hostAttention;  // (layer) whether the layer's attention is the method's
+    private final AttentionMethod method;   // null: dense attention of the model's own
+    private final AttentionPath path;
+    private final boolean[] hostAttention;  // (layer) whether the layer attends on the host
     private final int reduceGroup;          // work-items of a matvec or RMSNorm group
 
     private final float[] x;        // (dim) residual stream
@@ -85,7 +112,7 @@ public final class DeviceLlama implements AutoCloseable {
     private final float[] logits;   // (vocabulary)
     private final float[] inverseFrequency; // (headSize / 2) RoPE: base^(-2j / headSize)
     private final short[][] keyCache;   // (layer) (kvHeads, capacity, headSize) fp16, post-RoPE: on the device
-    private final short[][] valueCache; // (layer) (kvHeads, capacity, headSize) fp16   (host for method layers)
+    private final short[][] valueCache; // (layer) (kvHeads, capacity, headSize) fp16   (host for host layers)
     private final int[] positions;      // (capacity) dense attention's index list 0 .. pos, all heads
     private final int[] positionCount;  // (1)
     private final float[] noWeights;    // (1) the flash-decode kernel's unused log weights
@@ -102,25 +129,48 @@ public final class DeviceLlama implements AutoCloseable {
     private final List<Segment> segments = new ArrayList<>();
     private long attendedKeys;  // keys attended, summed over heads, layers and steps
     private long visibleKeys;   // keys visible, likewise
+    private int packed;         // cached rows the step graph's method layers have packed and hashed
 
-    /** One graph of a step, and the layer whose method attention runs after it (-1: none, the last). */
-    private record Segment(ExecutionPlan plan, int hostLayer, List<String> attendIds, String positionsId) {
+    /**
+     * One graph of a step: the layers whose cache it holds, its method layers, and the layer
+     * whose attention runs on the host after it (-1: none, the last).
+     */
+    private record Segment(ExecutionPlan plan, int hostLayer, List<String> attendIds, String positionsId,
+                           List<Integer> cachedLayers, List<IndexListAttention.GraphLayer> graphLayers) {
     }
 
     /**
      * A model on {@code device} for sequences of up to {@code capacity} tokens, with dense
-     * attention on the device ({@code method} null) or {@code method} in every layer (which
-     * this model then owns: it closes it, also when this constructor fails).
+     * attention of its own ({@code method} null) or {@code method} in every layer (which this
+     * model then owns: it closes it, also when this constructor fails). Attention runs in the
+     * step graph where it can (dense, an {@link IndexListAttention}), else on the host.
      */
     public DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method) {
-        this(config, weights, device, capacity, method, defaultReduceGroup(device));
+        this(config, weights, device, capacity, method, defaultPath(method), defaultReduceGroup(device));
     }
 
-    /** As above, with {@code reduceGroup} work-items per matvec and RMSNorm group (a power of two; for tuning). */
+    /**
+     * As above, on {@code path} (the host round trip also for an index-list method, to compare
+     * the paths), with {@code reduceGroup} work-items per matvec and RMSNorm group (a power of
+     * two; for tuning).
+     */
     DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method,
-                int reduceGroup) {
+                AttentionPath path, int reduceGroup) {
         this.method = method;  // first, so that a failure below closes it
         try {
+            if (method == null && path != AttentionPath.STEP_GRAPH) {
+                throw new IllegalArgumentException("the model's own dense attention runs in the step graph only");
+            }
+            if (method != null && path == AttentionPath.STEP_GRAPH) {
+                if (!(method instanceof IndexListAttention m)) {
+                    throw new IllegalArgumentException(method.name() + " cannot run in the step graph (only dense and the"
+                            + " index-list methods can): it runs on the host between graphs");
+                }
+                if (m.device() != device) {
+                    throw new IllegalArgumentException(method.name() + " runs on " + m.device().id() + ", the model on "
+                            + device.id() + ": one step graph needs one device");
+                }
+            }
             if (Integer.bitCount(reduceGroup) != 1 || reduceGroup > maxReduceGroup(device)) {
                 throw new IllegalArgumentException("work-groups of " + reduceGroup + " are not a power of two up to "
                         + maxReduceGroup(device));
@@ -134,7 +184,7 @@ public final class DeviceLlama implements AutoCloseable {
                 throw new IllegalArgumentException("a layer's cache of " + capacity + " tokens needs " + cacheElements
                         + " elements, more than one Java array holds");
             }
-            if (method == null && config.headSize() > DecodeAttentionKernels.TILE) {
+            if (path == AttentionPath.STEP_GRAPH && config.headSize() > DecodeAttentionKernels.TILE) {
                 throw new IllegalArgumentException("head size " + config.headSize() + " exceeds "
                         + DecodeAttentionKernels.TILE + ", the largest the flash-decode kernel takes");
             }
@@ -142,8 +192,9 @@ public final class DeviceLlama implements AutoCloseable {
             this.weights = weights;
             this.device = device;
             this.capacity = capacity;
+            this.path = path;
             this.hostAttention = new boolean[config.layers()];
-            Arrays.fill(hostAttention, method != null);
+            Arrays.fill(hostAttention, path == AttentionPath.HOST_ROUND_TRIP);
             this.reduceGroup = reduceGroup;
 
             int qDim = config.heads() * config.headSize();
@@ -197,9 +248,14 @@ public final class DeviceLlama implements AutoCloseable {
         return capacity;
     }
 
-    /** The attention method's name: {@code dense} when attention runs in the graph. */
+    /** The attention method's name: {@code dense} for the model's own. */
     public String attention() {
         return method == null ? "dense" : method.name();
+    }
+
+    /** Where attention runs. */
+    public AttentionPath attentionPath() {
+        return path;
     }
 
     /** Keys attended over keys visible, summed over every head, layer and step so far (NaN before any). */
@@ -225,19 +281,68 @@ public final class DeviceLlama implements AutoCloseable {
         pos.set(position);
         visible.set(position + 1);
         setAttentionGrids(position + 1);
+        // the method layers pack and hash the rows from the first one not done (rows before
+        // position stay as they were when a position is run again)
+        int from = Math.min(packed, position);
+        long visibleNow = (long) config.heads() * (position + 1);
         for (Segment s : segments) {
+            for (IndexListAttention.GraphLayer g : s.graphLayers()) {
+                g.prepare(s.plan(), position + 1, from, position + 1 - from);
+            }
             s.plan().execute();
+            for (IndexListAttention.GraphLayer g : s.graphLayers()) {
+                attendedKeys += g.attendedKeys();  // the list lengths came back with the logits
+                visibleKeys += visibleNow;
+            }
             if (s.hostLayer() >= 0) {
                 attendOnHost(s.hostLayer(), position);
             }
         }
-        for (boolean host : hostAttention) {
-            if (!host) {  // dense on the device: every head attends every visible key
-                attendedKeys += (long) config.heads() * (position + 1);
-                visibleKeys += (long) config.heads() * (position + 1);
-            }
+        packed = position + 1;
+        if (method == null) {  // the model's own dense attention: every head attends every visible key
+            attendedKeys += config.layers() * visibleNow;
+            visibleKeys += config.layers() * visibleNow;
         }
         return logits;
+    }
+
+    /**
+     * Fills positions 0 .. {@code length}-1 of every layer's key/value cache with random fp16
+     * keys and values (standard normal), as if that many tokens had been run, so that the next
+     * step can be at position {@code length}: for timing decode at a long context without the
+     * prefill. Before the first step (the methods take a cache to grow by appends only); the
+     * step graph's method layers pack and hash the rows at the next step.
+     */
+    public void fillCache(int length, long seed) {
+        if (length < 0 || length >= capacity) {
+            throw new IllegalArgumentException("a filled cache of " + length + " tokens leaves no room in " + capacity);
+        }
+        if (visibleKeys > 0) {
+            throw new IllegalStateException("fillCache comes before the first step");
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        short[] normal = new short[4096];  // standard normal fp16 values, drawn by index: quick to fill
+        for (int i = 0; i < normal.length; i++) {
+            normal[i] = Float.floatToFloat16((float) random.nextGaussian());
+        }
+        int d = config.headSize();
+        for (int l = 0; l < config.layers(); l++) {
+            for (int h = 0; h < config.kvHeads(); h++) {
+                int start = h * capacity * d;
+                for (int i = start; i < start + length * d; i++) {
+                    keyCache[l][i] = normal[random.nextInt(normal.length)];
+                    valueCache[l][i] = normal[random.nextInt(normal.length)];
+                }
+            }
+        }
+        for (Segment s : segments) {  // a host layer's cache is the host arrays themselves
+            for (int l : s.cachedLayers()) {
+                for (int h = 0; h < config.kvHeads(); h++) {
+                    s.plan().write(keyCache[l], h * capacity * d, length * d);
+                    s.plan().write(valueCache[l], h * capacity * d, length * d);
+                }
+            }
+        }
     }
 
     @Override
@@ -301,8 +406,10 @@ public final class DeviceLlama implements AutoCloseable {
             if (hostAttention[l]) {
                 segments.add(b.build(l));
                 b = new SegmentBuilder(segments.size(), true);
-            } else {
+            } else if (method == null) {
                 b.deviceAttention(l);
+            } else {
+                b.methodAttention(l);
             }
             b.postAttention(l);
         }
@@ -310,8 +417,13 @@ public final class DeviceLlama implements AutoCloseable {
         segments.add(b.build(-1));
     }
 
+    private static AttentionPath defaultPath(AttentionMethod method) {
+        return method == null || method instanceof IndexListAttention ? AttentionPath.STEP_GRAPH
+                : AttentionPath.HOST_ROUND_TRIP;
+    }
+
     /** Work-items per matvec and RMSNorm group: 256 on devices, one on the JVM, whose work-items are threads. */
-    private static int defaultReduceGroup(Device device) {
+    static int defaultReduceGroup(Device device) {
         return device.backend().equals("jvm") ? 1 : Integer.highestOneBit(maxReduceGroup(device));
     }
 
@@ -327,6 +439,8 @@ public final class DeviceLlama implements AutoCloseable {
         final List<Object> uploadOrder = new ArrayList<>();
         final Map<String, Grid> grids = new LinkedHashMap<>();
         final List<String> attendIds = new ArrayList<>();
+        final List<Integer> cachedLayers = new ArrayList<>();
+        final List<IndexListAttention.GraphLayer> layers = new ArrayList<>();
         String positionsId;
 
         /** {@code fromHost}: the segment starts after a host attention, from x and att sent over. */
@@ -368,9 +482,7 @@ public final class DeviceLlama implements AutoCloseable {
         /** Appends k and v to the layer's device cache, then flash-decode over positions 0 .. pos. */
         void deviceAttention(int l) {
             int heads = config.heads(), kvHeads = config.kvHeads(), d = config.headSize();
-            graph.task(Op.APPEND.task(l), KvCacheKernels::appendRow, k, v, keyCache[l], valueCache[l], kvHeads, capacity,
-                    d, pos);
-            items(Op.APPEND.task(l), k.length);
+            append(l);
             if (positionsId == null) {  // the list every layer of this segment shares
                 String name = Op.POSITIONS.task(-1);
                 graph.task(name, SelectKernels::sinkAndWindow, positions, positionCount, 1, capacity, visible, visible, 0);
@@ -386,6 +498,21 @@ public final class DeviceLlama implements AutoCloseable {
             graph.task(merge, DecodeAttentionKernels::mergePartials, partialMax, partialSum, partialAcc, att, heads, d,
                     chunks);
             items(merge, heads * d);
+        }
+
+        /** Appends k and v to the layer's device cache, then the method's tasks over it, q and att. */
+        void methodAttention(int l) {
+            append(l);
+            LayerCache cache = new LayerCache(config.kvHeads(), config.headSize(), capacity, 0, keyCache[l], valueCache[l]);
+            layers.add(((IndexListAttention) method).addLayer(graph, l, q, config.heads(), cache, att));
+        }
+
+        /** k and v (post-RoPE) into row pos of the layer's device cache, in fp16. */
+        void append(int l) {
+            graph.task(Op.APPEND.task(l), KvCacheKernels::appendRow, k, v, keyCache[l], valueCache[l], config.kvHeads(),
+                    capacity, config.headSize(), pos);
+            items(Op.APPEND.task(l), k.length);
+            cachedLayers.add(l);
         }
 
         void postAttention(int l) {
@@ -464,7 +591,8 @@ public final class DeviceLlama implements AutoCloseable {
                 plan.close();
                 throw e;
             }
-            return new Segment(plan, hostLayer, List.copyOf(attendIds), positionsId);
+            return new Segment(plan, hostLayer, List.copyOf(attendIds), positionsId, List.copyOf(cachedLayers),
+                    List.copyOf(layers));
         }
     }
 }

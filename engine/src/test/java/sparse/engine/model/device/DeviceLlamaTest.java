@@ -18,13 +18,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.dense.DenseAttention;
 import sparse.engine.backend.Device;
 import sparse.engine.model.TestModels;
 import sparse.engine.model.gguf.GgufFile;
 import sparse.engine.model.llama.Generator;
 import sparse.engine.model.llama.Llama;
+import sparse.engine.model.llama.LlamaConfig;
 import sparse.engine.model.llama.LlamaState;
+import sparse.engine.model.llama.LlamaWeights;
 import sparse.engine.model.llama.TinyLlama;
 import sparse.engine.model.sample.Sampler;
 import sparse.engine.model.tokenizer.Tokenizer;
@@ -46,8 +49,11 @@ class DeviceLlamaTest {
     @TempDir
     Path dir;
 
-    /** Dense attention in the graph, or attention by a method on the host's side of each layer. */
-    enum AttentionPath { DEVICE_DENSE, HOST_METHOD }
+    /**
+     * The model's own dense attention in the step graph; dense attention as a method
+     * ({@link DenseAttention}) on the host's side of each layer; the same method in the step graph.
+     */
+    enum AttentionPath { DEVICE_DENSE, HOST_METHOD, GRAPH_METHOD }
 
     static Stream<Arguments> devicesAndPaths() {
         List<Arguments> cases = new ArrayList<>();
@@ -60,7 +66,19 @@ class DeviceLlamaTest {
     }
 
     private static DeviceLlama load(GgufFile file, Device device, int capacity, AttentionPath path) {
-        return DeviceLlama.load(file, device, capacity, path == AttentionPath.DEVICE_DENSE ? null : new DenseAttention(device));
+        return switch (path) {
+            case DEVICE_DENSE -> DeviceLlama.load(file, device, capacity, null);
+            case HOST_METHOD -> load(file, device, capacity, new DenseAttention(device), DeviceLlama.AttentionPath.HOST_ROUND_TRIP);
+            case GRAPH_METHOD -> load(file, device, capacity, new DenseAttention(device), DeviceLlama.AttentionPath.STEP_GRAPH);
+        };
+    }
+
+    /** The model in {@code file} with {@code method} on {@code path}. */
+    static DeviceLlama load(GgufFile file, Device device, int capacity, AttentionMethod method,
+                            DeviceLlama.AttentionPath path) {
+        LlamaConfig config = LlamaConfig.fromGguf(file);
+        DeviceWeights weights = DeviceWeights.read(file.path(), LlamaWeights.fromGguf(file, config));
+        return new DeviceLlama(config, weights, device, capacity, method, path, DeviceLlama.defaultReduceGroup(device));
     }
 
     /** TinyLlama mixes F32, F16, BF16 and Q8_0 matrices; tied and untied heads. */
@@ -134,9 +152,9 @@ class DeviceLlamaTest {
     }
 
     /**
-     * After the first step, dense attention on the device sends nothing and brings back only
-     * the logits; a host method's layers also move q, k, v, the residual stream and the
-     * attention output (printed, with what the method itself moves).
+     * After the first step, dense attention in the step graph (the model's own or the method)
+     * sends nothing and brings back only the logits; a host method's layers also move q, k, v,
+     * the residual stream and the attention output (printed, with what the method itself moves).
      */
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
     @MethodSource("devicesAndPaths")
@@ -151,7 +169,7 @@ class DeviceLlamaTest {
                 model.forward(5 + pos, pos);
                 System.out.printf("%s %s step %d: %d bytes to the device, %d bytes back%n", device.id(), path, pos,
                         counter.bytesToDevice, counter.bytesToHost);
-                if (path == AttentionPath.DEVICE_DENSE) {
+                if (path != AttentionPath.HOST_METHOD) {
                     assertEquals(0, counter.bytesToDevice);
                     assertEquals(4L * tiny.vocabularySize(), counter.bytesToHost);
                 }
@@ -172,7 +190,7 @@ class DeviceLlamaTest {
         }
     }
 
-    private static double relativeError(float[] out, float[] ref) {
+    static double relativeError(float[] out, float[] ref) {
         double diff = 0;
         double norm = 0;
         for (int i = 0; i < ref.length; i++) {

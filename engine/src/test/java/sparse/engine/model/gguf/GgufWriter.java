@@ -4,9 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Map;
 
 /**
  * Writes GGUF files for tests: metadata of every type and tensors in F32, F16, BF16 and Q8_0
- * (quantised here as ggml does), or raw bytes for any other type id.
+ * (quantised here as ggml does), or raw bytes for any other type id. Tensors too large to
+ * hold in memory (a 1B model) can be streamed: their bytes are made while {@link #write}
+ * writes the file.
  */
 public final class GgufWriter {
 
@@ -24,8 +27,22 @@ public final class GgufWriter {
     private final List<TensorEntry> tensors = new ArrayList<>();
     private int alignment = GgufParser.DEFAULT_ALIGNMENT;
 
-    private record TensorEntry(String name, int typeId, long[] shape, byte[] data) {
+    /** A tensor: its bytes, or (streamed) their count and what makes them. */
+    private record TensorEntry(String name, int typeId, long[] shape, byte[] data, long size, TensorBytes stream) {
+        TensorEntry(String name, int typeId, long[] shape, byte[] data) {
+            this(name, typeId, shape, data, data.length, null);
+        }
     }
+
+    /** Makes a streamed tensor's bytes in order, a buffer at a time. */
+    @FunctionalInterface
+    public interface TensorBytes {
+        /** Fills {@code buffer}'s remaining bytes (little-endian; a whole number of the type's blocks). */
+        void fill(ByteBuffer buffer);
+    }
+
+    /** Bytes per buffer handed to a {@link TensorBytes}, rounded down to whole blocks. */
+    private static final int STREAM_BUFFER = 1 << 20;
 
     public GgufWriter(int version) {
         this.version = version;
@@ -117,6 +134,19 @@ public final class GgufWriter {
         return seen;
     }
 
+    /**
+     * Adds a tensor of {@code type} whose encoded bytes {@code data} makes while {@link #write}
+     * writes the file (not {@link #toBytes}): for tensors too large to hold in memory.
+     */
+    public GgufWriter streamedTensor(String name, GgmlType type, long[] shape, TensorBytes data) {
+        long elements = 1;
+        for (long d : shape) {
+            elements = Math.multiplyExact(elements, d);
+        }
+        tensors.add(new TensorEntry(name, type.id, shape, null, elements / type.blockSize * type.blockBytes, data));
+        return this;
+    }
+
     /** Adds a tensor with raw data and any type id (for types the reader refuses). */
     public GgufWriter rawTensor(String name, int typeId, long[] shape, byte[] data) {
         tensors.add(new TensorEntry(name, typeId, shape, data));
@@ -128,34 +158,88 @@ public final class GgufWriter {
     }
 
     public byte[] toBytes() {
+        Bytes out = header();
+        long dataStart = out.size();
+        List<Long> offsets = offsets();
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorEntry t = tensors.get(i);
+            if (t.data == null) {
+                throw new IllegalStateException("tensor " + t.name + " is streamed: write(Path) writes it");
+            }
+            out.pad(dataStart + offsets.get(i) - out.size());
+            out.raw(t.data);
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes the file, making streamed tensors' bytes as it goes. */
+    public Path write(Path path) throws IOException {
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            byte[] header = header().toByteArray();
+            writeFully(file, ByteBuffer.wrap(header), 0);
+            List<Long> offsets = offsets();
+            for (int i = 0; i < tensors.size(); i++) {
+                TensorEntry t = tensors.get(i);
+                long start = header.length + offsets.get(i);  // the gap before it stays zero
+                if (t.data != null) {
+                    writeFully(file, ByteBuffer.wrap(t.data), start);
+                    continue;
+                }
+                GgmlType type = GgmlType.of(t.typeId);
+                ByteBuffer buffer = ByteBuffer.allocate(STREAM_BUFFER / type.blockBytes * type.blockBytes)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                for (long done = 0; done < t.size; ) {
+                    buffer.clear().limit((int) Math.min(buffer.capacity(), t.size - done));
+                    t.stream.fill(buffer);
+                    if (buffer.hasRemaining()) {
+                        throw new IllegalStateException("tensor " + t.name + ": the stream left bytes unfilled");
+                    }
+                    buffer.flip();
+                    writeFully(file, buffer, start + done);
+                    done += buffer.limit();
+                }
+            }
+        }
+        return path;
+    }
+
+    private static void writeFully(FileChannel file, ByteBuffer bytes, long position) throws IOException {
+        while (bytes.hasRemaining()) {
+            position += file.write(bytes, position);
+        }
+    }
+
+    /** Each tensor's offset in the data section: one after another, each aligned. */
+    private List<Long> offsets() {
+        List<Long> offsets = new ArrayList<>();
+        long offset = 0;
+        for (TensorEntry t : tensors) {
+            offsets.add(offset);
+            offset = alignUp(offset + t.size);
+        }
+        return offsets;
+    }
+
+    /** Magic, counts, metadata and tensor infos, padded to the alignment: everything before the data. */
+    private Bytes header() {
         Bytes out = new Bytes();
         out.raw("GGUF").u32(version).u64(tensors.size()).u64(values.size());
         for (String key : values.keySet()) {
             out.str(key).u32(types.get(key).id);
             value(out, types.get(key), values.get(key));
         }
-        long offset = 0;
-        List<Long> offsets = new ArrayList<>();
-        for (TensorEntry t : tensors) {
+        List<Long> offsets = offsets();
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorEntry t = tensors.get(i);
             out.str(t.name).u32(t.shape.length);
             for (long d : t.shape) {
                 out.u64(d);
             }
-            out.u32(t.typeId).u64(offset);
-            offsets.add(offset);
-            offset = alignUp(offset + t.data.length);
+            out.u32(t.typeId).u64(offsets.get(i));
         }
         out.pad(alignUp(out.size()) - out.size());
-        long dataStart = out.size();
-        for (int i = 0; i < tensors.size(); i++) {
-            out.pad(dataStart + offsets.get(i) - out.size());
-            out.raw(tensors.get(i).data);
-        }
-        return out.toByteArray();
-    }
-
-    public Path write(Path path) throws IOException {
-        return Files.write(path, toBytes());
+        return out;
     }
 
     private long alignUp(long n) {
