@@ -26,8 +26,12 @@ final class BenchCommand implements Runnable {
     @Mixin
     DeviceOptions deviceOptions;
 
+    @Mixin
+    MethodOptions methodOptions;
+
     @Option(names = "--method", split = ",", defaultValue = "dense,socket",
-            description = "methods: dense, oracle, socket, socket-shared, hardlsh, streaming (default ${DEFAULT-VALUE})")
+            description = "methods: dense, oracle, socket, socket-shared, hardlsh, streaming, sketchwalk, quest; "
+                    + "NAME@DENSITY sets one method's density, e.g. sketchwalk@0.2 (default ${DEFAULT-VALUE})")
     List<String> methods;
 
     @Option(names = "--context", split = ",", defaultValue = "16384,32768,65536,131072",
@@ -37,7 +41,9 @@ final class BenchCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "1", description = "sequences per step; only 1 for now (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--density", defaultValue = "0.05", description = "density of the sparse methods (default ${DEFAULT-VALUE})")
+    @Option(names = "--density", defaultValue = "0.05",
+            description = "density of the sparse methods without their own (default ${DEFAULT-VALUE}; sketchwalk needs "
+                    + "more than its sink and window blocks take, 0.075)")
     double density;
 
     @Option(names = "--repeats", defaultValue = "30", description = "timed steps per median (default ${DEFAULT-VALUE})")
@@ -62,24 +68,23 @@ final class BenchCommand implements Runnable {
         if (batch != 1) {
             throw new IllegalArgumentException("--batch " + batch + ": only batch 1 is supported yet (one query token per step)");
         }
-        methods.forEach(DecodeBenchmark::checkName);
         for (int t : contexts) {
             if (t < 1) {
                 throw new IllegalArgumentException("--context takes positive token counts, got " + t);
             }
         }
-        if (!(density > 0 && density <= 1)) {
-            throw new IllegalArgumentException("--density must be in (0, 1], got " + density);
-        }
+        List<MethodDensity> runs = methods.stream().map(m -> MethodDensity.parse(m, density)).toList();
         LayerShape shape = LayerShape.LLAMA_31_8B;
         Device device = Backends.select(deviceOptions.config());
-        DecodeBenchmark bench = new DecodeBenchmark(device, shape, MethodSettings.defaults(), repeats, tilesPerChunk);
+        MethodSettings settings = methodOptions.settings(false, MethodSettings.defaults().sketchDenseLayers());
+        DecodeBenchmark bench = new DecodeBenchmark(device, shape, settings, repeats, tilesPerChunk);
+        runs.forEach(r -> bench.check(r.method(), r.density()));
         CopyBandwidth copy = CopyBandwidth.measure(device);
         LaunchTime launch = LaunchTime.measure(device);
         if (!json) {
             System.out.printf(Locale.ROOT, "device %s (%s): copy bandwidth %.0f GB/s (vector add over %d floats); "
-                    + "an empty timed launch %.1f us%n", device.id(), device.name(), copy.bytesPerSecond() / 1e9,
-                    copy.elements(), launch.micros());
+                    + "an empty timed launch %.1f us, %.1f us of host time per launch back to back%n", device.id(),
+                    device.name(), copy.bytesPerSecond() / 1e9, copy.elements(), launch.micros(), launch.hostMicros());
             System.out.printf(Locale.ROOT, "one layer: %d query heads, %d KV heads, D %d, fp16 K/V, batch 1; "
                     + "medians of %d steps (device time from the first launch to the last)%n", shape.hq(), shape.hkv(), shape.d(), repeats);
             System.out.printf(Locale.ROOT, "%-14s %8s %8s %10s %6s %10s %9s %7s %7s %9s%s%n", "method", "context",
@@ -88,11 +93,30 @@ final class BenchCommand implements Runnable {
         }
         for (int t : contexts) {
             BenchInputs in = bench.inputs(t, seed);
-            for (String m : methods) {
-                BenchResult r = bench.run(m, density, in, copy.bytesPerSecond());
+            for (MethodDensity m : runs) {
+                BenchResult r = bench.run(m.method(), m.density(), in, copy.bytesPerSecond());
                 System.out.println(json ? json(r, launch) : row(r));
                 System.out.flush();
             }
+        }
+    }
+
+    /** One entry of --method: a method and its density. */
+    record MethodDensity(String method, double density) {
+        /** {@code NAME} (at {@code fallback}) or {@code NAME@DENSITY}. */
+        static MethodDensity parse(String entry, double fallback) {
+            int at = entry.indexOf('@');
+            String name = DecodeBenchmark.checkName(at < 0 ? entry : entry.substring(0, at));
+            double d;
+            try {
+                d = at < 0 ? fallback : Double.parseDouble(entry.substring(at + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--method " + entry + ": the density after @ is not a number");
+            }
+            if (!(d > 0 && d <= 1)) {
+                throw new IllegalArgumentException("--method " + entry + ": density must be in (0, 1], got " + d);
+            }
+            return new MethodDensity(name, d);
         }
     }
 
@@ -115,6 +139,7 @@ final class BenchCommand implements Runnable {
                 .append(",\"median_us\":").append(number(r.medianMicros()))
                 .append(",\"tasks\":").append(r.tasks())
                 .append(",\"launch_us\":").append(number(launch.micros()))
+                .append(",\"host_launch_us\":").append(number(launch.hostMicros()))
                 .append(",\"wall_us\":").append(number(r.wallMicros()))
                 .append(",\"bytes\":").append(r.bytes())
                 .append(",\"gbps\":").append(number(r.bytesPerSecond() / 1e9))

@@ -12,7 +12,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparse.engine.attention.TokenBudget;
 import sparse.engine.attention.eval.EvalCase;
 import sparse.engine.attention.eval.EvalChart;
 import sparse.engine.attention.eval.EvalReport;
@@ -51,6 +50,10 @@ final class EvalCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "1", description = "synthetic: seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--synthetic", split = ",", paramLabel = "KNOB=VALUE", description = "synthetic: set any knob of the "
+            + "generator by name, e.g. needleSpan=24,sharpnessMax=3 (names and defaults: SyntheticParams)")
+    List<String> syntheticKnobs = List.of();
+
     @Option(names = "--methods", split = ",", defaultValue = "dense,oracle,socket,sketchwalk,quest,hardlsh,streaming",
             description = "methods to compare (default ${DEFAULT-VALUE})")
     List<String> methods;
@@ -58,30 +61,11 @@ final class EvalCommand implements Runnable {
     @Option(names = "--density", split = ",", defaultValue = "0.05,0.1,0.2", description = "requested densities (default ${DEFAULT-VALUE})")
     List<Double> densities;
 
-    @Option(names = "--sink", defaultValue = "-1", description = "sink tokens S (default: 128, shrinking to T/16)")
-    int sink;
-
-    @Option(names = "--window", defaultValue = "-1", description = "window tokens W (default: 128, shrinking to T/16)")
-    int window;
-
-    @Option(names = "--socket-bits", defaultValue = "10", description = "SOCKET bits per table P, at most 16 (default ${DEFAULT-VALUE})")
-    int socketBits;
-
-    @Option(names = "--socket-tables", defaultValue = "60", description = "SOCKET tables L (default ${DEFAULT-VALUE})")
-    int socketTables;
-
-    @Option(names = "--socket-tau", defaultValue = "0.4", description = "SOCKET temperature (default ${DEFAULT-VALUE})")
-    double socketTau;
+    @Mixin
+    MethodOptions methodOptions;
 
     @Option(names = "--socket-shared", description = "SOCKET: one list per KV-head group instead of per query head")
     boolean socketShared;
-
-    @Option(names = "--socket-value-norms", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "SOCKET: weigh key scores by value norms ‖v‖₂; --no-socket-value-norms ranks by soft collisions alone (default on)")
-    boolean socketValueNorms;
-
-    @Option(names = "--sketch-dim", defaultValue = "0", description = "Sketch&Walk sketch size m, at most the padded head dim (default: the padded head dim)")
-    int sketchDim;
 
     @Option(names = "--sketch-dense-layers", split = ",", description = "layers Sketch&Walk attends densely (default: none in eval, "
             + "whose layers are independent attention samples; the model default 0,1 applies to generate)")
@@ -101,11 +85,7 @@ final class EvalCommand implements Runnable {
             }
         }
         methods.forEach(MethodSettings::checkName);
-        if (sink < TokenBudget.AUTO || window < TokenBudget.AUTO) {
-            throw new IllegalArgumentException("sink and window must be ≥ 0");
-        }
-        MethodSettings settings = new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared,
-                socketValueNorms, sketchDim, Set.copyOf(sketchDenseLayers));
+        MethodSettings settings = methodOptions.settings(socketShared, Set.copyOf(sketchDenseLayers));
         List<EvalCase> cases = new ArrayList<>();
         for (String m : methods) {
             for (double d : m.equals("dense") ? List.of(1.0) : densities) {
@@ -122,8 +102,22 @@ final class EvalCommand implements Runnable {
             }
         }
         Device device = Backends.select(deviceOptions.config());
-        Workload w = Workload.open(workload, SyntheticParams.defaults(seed).withContext(context).withLayers(layers).withQueries(queries),
-                model);
+        SyntheticParams params = SyntheticParams.defaults(seed).withContext(context).withLayers(layers).withQueries(queries)
+                // Sketch&Walk's decode starts from its prefill, which needs the earlier queries
+                .withPrefillQueries(methods.contains("sketchwalk"));
+        for (String knob : syntheticKnobs) {
+            int eq = knob.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--synthetic wants KNOB=VALUE, got '" + knob + "'");
+            }
+            params = params.with(knob.substring(0, eq).trim(), knob.substring(eq + 1).trim());
+        }
+        Workload w = Workload.open(workload, params, model);
+        String sketchWalkStart = EvalRunner.prefills(w) ? "prefill" : "empty";
+        if (methods.contains("sketchwalk") && !EvalRunner.prefills(w)) {
+            System.err.println("note: sketchwalk decodes from an empty state: " + w.source()
+                    + " has no queries before its decode steps to prefill with");
+        }
 
         List<EvalRow> rows;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval").setStyle(ProgressBarStyle.ASCII)
@@ -137,10 +131,19 @@ final class EvalCommand implements Runnable {
         Map<String, String> context = new LinkedHashMap<>();
         context.put("workload", w.source());
         context.put("device", device.id());
+        if (!syntheticKnobs.isEmpty()) {
+            context.put("synthetic_knobs", String.join(",", syntheticKnobs));
+        }
+        if (methods.contains("sketchwalk")) {
+            context.put("sketchwalk_start", sketchWalkStart);
+        }
         if (json) {
             System.out.print(EvalReport.jsonLines(rows, context));
         } else {
-            System.out.println("workload " + w.source() + " on " + device.id() + " (" + device.name() + ")");
+            System.out.println("workload " + w.source() + (syntheticKnobs.isEmpty() ? "" : " " + syntheticKnobs)
+                    + " on " + device.id() + " (" + device.name() + ")"
+                    + (methods.contains("sketchwalk") ? "; sketchwalk's decode starts from "
+                    + (sketchWalkStart.equals("prefill") ? "its prefill" : "an empty state") : ""));
             System.out.print(EvalReport.table(rows));
         }
         if (chart != null) {

@@ -13,8 +13,9 @@ import sparse.engine.attention.LayerCache;
  * @param context cached tokens T, the capacity of each cache
  * @param caches  full caches, each its own layer on the device
  * @param queries (hq, d) each
+ * @param seed    what they were drawn from
  */
-public record BenchInputs(LayerShape shape, int context, LayerCache[] caches, float[][] queries) {
+public record BenchInputs(LayerShape shape, int context, LayerCache[] caches, float[][] queries, long seed) {
 
     /** Distinct query vectors, taken in turn. */
     public static final int QUERIES = 4;
@@ -52,7 +53,34 @@ public record BenchInputs(LayerShape shape, int context, LayerCache[] caches, fl
                 q[i] = (float) root.nextGaussian();
             }
         }
-        return new BenchInputs(shape, context, out, queries);
+        return new BenchInputs(shape, context, out, queries, seed);
+    }
+
+    /**
+     * N(0, 1) queries of {@code tokens} prefill positions, (hq, tokens, d) as a prefill takes
+     * them, drawn from this seed (not from the caches' or decode queries' draws).
+     */
+    public float[] prefillQueries(int tokens) {
+        long values = (long) shape.hq() * tokens * shape.d();
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a prefill of " + tokens + " tokens has " + values
+                    + " query values, more than one Java array holds");
+        }
+        float[] q = new float[(int) values];
+        SplittableRandom r = new SplittableRandom(~seed);
+        int block = 1 << 20;
+        int blocks = (q.length + block - 1) / block;
+        SplittableRandom[] generators = new SplittableRandom[blocks];
+        for (int b = 0; b < blocks; b++) {
+            generators[b] = r.split();
+        }
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            SplittableRandom g = generators[b];
+            for (int i = b * block, end = Math.min(q.length, i + block); i < end; i++) {
+                q[i] = (float) g.nextGaussian();
+            }
+        });
+        return q;
     }
 
     /** N(0, 1) fp16 values, in blocks drawn in parallel from generators split off {@code random}. */

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param wallMicros         median wall time of a step without profiling (launches, the query's
  *                           upload, the read-back of output and lists)
  * @param stageMicros        median device time per stage (pack, hash, score, select, attend,
- *                           merge), in that order, each task timed alone (so each holds some of
- *                           its launch's latency: see {@link LaunchTime})
+ *                           merge), in that order: its tasks' parts of the step, each from the
+ *                           end of the task before it to its own end
  * @param tasks              kernel launches per step
  * @param bytes              the fewest bytes the step moves through device memory: the K and V
  *                           rows it attends, once per list that holds them, and the selection's

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
@@ -16,30 +18,43 @@ import sparse.engine.attention.dense.IndexListAttention;
 import sparse.engine.attention.hardlsh.HardLshOptions;
 import sparse.engine.attention.methods.MethodSettings;
 import sparse.engine.attention.methods.Methods;
+import sparse.engine.attention.quest.QuestAttention;
+import sparse.engine.attention.quest.QuestOptions;
+import sparse.engine.attention.sketchwalk.SketchWalkAttention;
+import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 import sparse.engine.attention.socket.SocketOptions;
 import sparse.engine.backend.Device;
 import sparse.engine.graph.ExecutionResult;
 import sparse.tasks.kernels.attention.DecodeAttentionReference;
+import sparse.tasks.kernels.sketch.SketchParameters;
 
 /**
  * The decode step of one attention layer, timed on one device: the first step of each cache
  * (upload, hashing of the whole context) untimed and checked against float64 attention over
- * the lists it chose; warm-up steps; then {@code repeats} steps timed by wall clock,
- * {@code repeats} timed by the device from before the step's first launch to after its last
- * ({@link sparse.engine.backend.Device#timeSpan}), and {@code repeats} more with each task
- * timed alone for the stage breakdown. Steps rotate through several caches and queries, so
- * that a small context does not sit in the L2 cache.
+ * the lists it chose; warm-up steps; then {@code repeats} steps timed by wall clock and
+ * {@code repeats} timed by the device, an event before the step's first launch, between each
+ * two launches and after the last ({@link sparse.engine.backend.Device#timeSpans}). Steps
+ * rotate through several caches and queries, so that a small context does not sit in the L2
+ * cache.
  *
  * <p>The step's time is the median of the device spans: its kernels back to back as the host
- * issues them, so launch gaps count where they leave the device idle. Each stage's time is a
- * task timed alone, its launch latency inside the window, so the stages add up to more.
+ * issues them, so launch gaps count where they leave the device idle. A stage's time is the
+ * median of its tasks' parts of the span, each holding the gap before it.
+ *
+ * <p>Each cache is its own layer. Sketch&amp;Walk's caches are sparse layers (the first layers
+ * after its dense ones), never a dense layer, and each starts its decode as after a real
+ * prefill: before its first step, {@link SketchWalkAttention#prefillSelection} runs over the
+ * cache's first T − 1 tokens with N(0, 1) prefill queries (untimed), so that its running block
+ * matrix is the prefill's full Â and its window holds the last 32 prefill queries; then every
+ * step decodes the query of token T. Its decode carries nothing from layer to layer.
  */
 public final class DecodeBenchmark {
 
     /** SOCKET with one list per KV-head group, scores summed over the group. */
     public static final String SOCKET_SHARED = "socket-shared";
     /** The methods the bench times: those that run as one task graph per layer. */
-    public static final List<String> METHODS = List.of("dense", "oracle", "socket", SOCKET_SHARED, "hardlsh", "streaming");
+    public static final List<String> METHODS = List.of("dense", "oracle", "socket", SOCKET_SHARED, "hardlsh", "streaming",
+            "sketchwalk", "quest");
     /** Warm-up steps per cache. */
     static final int WARMUP = 3;
     /** Rotated caches together hold at least this much (several times the H100's 50 MB L2)... */
@@ -51,11 +66,17 @@ public final class DecodeBenchmark {
     private static final Map<String, String> STAGES = Map.ofEntries(
             Map.entry("pack", "pack"), Map.entry("codes", "hash"), Map.entry("norms", "hash"), Map.entry("mean", "hash"),
             Map.entry("tables", "hash"), Map.entry("query", "hash"),
-            Map.entry("scores", "score"), Map.entry("weights", "score"),
-            Map.entry("list", "select"), Map.entry("select", "select"),
-            Map.entry("attend", "attend"), Map.entry("merge", "merge"));
+            Map.entry("poolK", "sketch"), Map.entry("sketchK", "sketch"), Map.entry("sketchQ", "sketch"),
+            Map.entry("bounds", "bounds"),
+            Map.entry("scores", "score"), Map.entry("weights", "score"), Map.entry("logits", "score"),
+            Map.entry("stats", "score"),
+            Map.entry("updateRow", "walk"), Map.entry("hop", "walk"),
+            Map.entry("list", "select"), Map.entry("select", "select"), Map.entry("quantile", "select"),
+            Map.entry("top", "select"),
+            Map.entry("fixed", "attend"), Map.entry("attend", "attend"), Map.entry("merge", "merge"));
 
-    private static final List<String> STAGE_ORDER = List.of("pack", "hash", "score", "select", "attend", "merge");
+    private static final List<String> STAGE_ORDER = List.of("pack", "hash", "sketch", "bounds", "score", "walk", "select",
+            "attend", "merge");
 
     private final Device device;
     private final LayerShape shape;
@@ -90,6 +111,14 @@ public final class DecodeBenchmark {
         return name;
     }
 
+    /** Checks that the bench takes {@code method} and that the method reaches {@code density}, with a one-line error. */
+    public void check(String method, double density) {
+        checkName(method);
+        if (!method.equals("dense") && !method.equals(SOCKET_SHARED)) {
+            settings.options(method, density);
+        }
+    }
+
     /** Caches to rotate at {@code context}: enough to hold {@link #ROTATED_BYTES}, at least 2, as memory allows. */
     public int caches(int context) {
         long bytes = BenchInputs.cacheBytes(shape, context);
@@ -109,12 +138,20 @@ public final class DecodeBenchmark {
         checkName(method);
         int t = in.context();
         LayerCache[] caches = in.caches();
-        // every method the bench takes is an index-list method
-        try (IndexListAttention m = (IndexListAttention) open(method, density)) {
-            m.setTilesPerChunk(tilesPerChunk);
+        try (AttentionMethod m = open(method, density)) {
+            Timing timing = Timing.of(m);
+            if (m instanceof IndexListAttention list) {
+                list.setTilesPerChunk(tilesPerChunk);
+            } else if (m instanceof SketchWalkAttention sketchWalk) {
+                sketchWalk.setTilesPerChunk(tilesPerChunk);
+            }
+            int[] layers = layers(m, caches.length);
+            if (m instanceof SketchWalkAttention sketchWalk) {
+                startFromPrefill(sketchWalk, layers, in);
+            }
             DecodeResult first = null;
             for (int c = 0; c < caches.length; c++) {
-                m.load(c, caches[c]);
+                m.load(layers[c], caches[c]);
                 DecodeResult r = m.decode(in.queries()[c % in.queries().length], shape.hq(), t);
                 if (c == 0) {
                     first = r;
@@ -123,32 +160,28 @@ public final class DecodeBenchmark {
             double check = method.equals("hardlsh") ? Double.NaN : checkError(first, in.queries()[0], caches[0]);
             int step = 0;
             for (int i = 0; i < WARMUP * caches.length; i++) {
-                step(m, in, step++);
+                step(m, layers, in, step++);
             }
             long[] wall = new long[repeats];
             for (int i = 0; i < repeats; i++) {
                 long start = System.nanoTime();
-                step(m, in, step++);
+                step(m, layers, in, step++);
                 wall[i] = System.nanoTime() - start;
             }
-            m.setStepTiming(true);
+            timing.stepTiming().accept(true);
             long[] span = new long[repeats];
-            for (int i = 0; i < repeats; i++) {
-                step(m, in, step++);
-                span[i] = m.lastExecution().stepNanos();
-            }
-            m.setStepTiming(false);
-            m.setProfiling(true);
             int tasks = 0;
             Map<String, long[]> stages = new LinkedHashMap<>();
             for (int i = 0; i < repeats; i++) {
-                step(m, in, step++);
-                ExecutionResult r = m.lastExecution();
+                step(m, layers, in, step++);
+                ExecutionResult r = timing.last().get();
+                span[i] = r.stepNanos();
                 tasks = r.taskTimesNanos().size();
                 for (var e : r.taskTimesNanos().entrySet()) {
                     stages.computeIfAbsent(stageOf(e.getKey()), s -> new long[repeats])[i] += e.getValue();
                 }
             }
+            timing.stepTiming().accept(false);
             Map<String, Double> stageMicros = new LinkedHashMap<>();
             stages.entrySet().stream().sorted(Comparator.comparingInt(e -> stageRank(e.getKey())))
                     .forEach(e -> stageMicros.put(e.getKey(), median(e.getValue()) / 1e3));
@@ -169,10 +202,47 @@ public final class DecodeBenchmark {
         return Methods.open(method, method.equals("dense") ? 1.0 : density, settings, device);
     }
 
+    /** How the bench switches a method's timing and reads its last step. */
+    private record Timing(Consumer<Boolean> stepTiming, Supplier<ExecutionResult> last) {
+        static Timing of(AttentionMethod m) {
+            return switch (m) {
+                case IndexListAttention l -> new Timing(l::setStepTiming, l::lastExecution);
+                case SketchWalkAttention s -> new Timing(s::setStepTiming, s::lastExecution);
+                case QuestAttention q -> new Timing(q::setStepTiming, q::lastExecution);
+                default -> throw new IllegalArgumentException("the bench cannot time " + m.name());
+            };
+        }
+    }
+
+    /** The layer of each cache: 0, 1, ..., or for Sketch&amp;Walk the first layers it does not attend densely. */
+    private static int[] layers(AttentionMethod m, int caches) {
+        if (!(m instanceof SketchWalkAttention s)) {
+            return IntStream.range(0, caches).toArray();
+        }
+        return IntStream.iterate(0, l -> l + 1).filter(l -> !s.options().isDense(l)).limit(caches).toArray();
+    }
+
+    /**
+     * Each layer's prefill selection over its cache's first T − 1 tokens, with N(0, 1) queries
+     * shared by the layers: the state a real prefill leaves (see the class comment).
+     */
+    private void startFromPrefill(SketchWalkAttention m, int[] layers, BenchInputs in) {
+        int tokens = in.context() - 1;
+        if (tokens < 1) {
+            return;  // one token: nothing to prefill, the decode starts from an empty state
+        }
+        float[] q = in.prefillQueries(tokens);
+        for (int c = 0; c < layers.length; c++) {
+            LayerCache cache = in.caches()[c];
+            m.prefillSelection(layers[c], q, shape.hq(),
+                    new LayerCache(cache.hkv(), cache.d(), cache.capacity(), tokens, cache.k(), cache.v()));
+        }
+    }
+
     /** Step {@code i}: cache {@code i mod caches}, query {@code i mod queries}. */
-    private void step(IndexListAttention m, BenchInputs in, int i) {
+    private void step(AttentionMethod m, int[] layers, BenchInputs in, int i) {
         int c = i % in.caches().length;
-        m.load(c, in.caches()[c]);
+        m.load(layers[c], in.caches()[c]);
         m.decode(in.queries()[i % in.queries().length], shape.hq(), in.context());
     }
 
@@ -207,10 +277,24 @@ public final class DecodeBenchmark {
         return rows * 2 * shape.d() * Short.BYTES;
     }
 
-    /** What the selection must read once per step: codes and norms, or the keys. */
+    /**
+     * What the selection must read once per step: codes and norms, or the keys; Sketch&amp;Walk
+     * its key-block sketches and the lower triangle of its block matrix (fp32); Quest its
+     * per-page key bounds (fp32 minimum and maximum).
+     */
     private long selectionBytes(String method, double density, int t) {
         long tokens = (long) shape.hkv() * t;
         return switch (method) {
+            case "sketchwalk" -> {
+                SketchWalkOptions o = (SketchWalkOptions) settings.options("sketchwalk", density);
+                long blocks = Math.ceilDiv(t, o.blockSize());
+                int m = SketchParameters.of(shape.d(), o.sketchDim(), o.seed(), 0).m();
+                yield (shape.hkv() * blocks * m + blocks * (blocks + 1) / 2) * Float.BYTES;
+            }
+            case "quest" -> {
+                long pages = Math.ceilDiv(t, ((QuestOptions) settings.options("quest", density)).pageSize());
+                yield 2L * shape.hkv() * pages * shape.d() * Float.BYTES;
+            }
             case "socket", SOCKET_SHARED -> {
                 SocketOptions o = (SocketOptions) settings.options("socket", density);
                 yield tokens * o.tables() * (o.byteCodes() ? 1 : 2) + (o.valueNorms() ? tokens * Float.BYTES : 0);

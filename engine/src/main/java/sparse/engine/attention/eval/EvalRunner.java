@@ -10,6 +10,7 @@ import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.metrics.HeadMetrics;
 import sparse.engine.attention.metrics.StepReference;
 import sparse.engine.attention.metrics.Summary;
+import sparse.engine.attention.sketchwalk.SketchWalkAttention;
 import sparse.engine.attention.workload.Workload;
 import sparse.engine.attention.workload.WorkloadLayer;
 
@@ -19,6 +20,11 @@ import sparse.engine.attention.workload.WorkloadLayer;
  * against every step's budget, before any method runs), then each case in turn: the method
  * is made, loads each layer in order, decodes each of the layer's steps, and is closed. Only
  * one method is open at a time.
+ *
+ * <p>Sketch&amp;Walk is the one method whose decode starts from its prefill (its running block
+ * matrix and its window of recent queries): where the workload has the queries of the
+ * positions before the decode steps, it first runs its prefill selection over them, as in
+ * real use; elsewhere it decodes from an empty state, and {@link #prefills} says which.
  */
 public final class EvalRunner {
 
@@ -62,6 +68,10 @@ public final class EvalRunner {
             try (AttentionMethod method = factory.apply(c.method(), c.density())) {
                 for (int l = 0; l < layers.size(); l++) {
                     WorkloadLayer layer = layers.get(l);
+                    if (method instanceof SketchWalkAttention sketchWalk && layer.prefillQ() != null) {
+                        progress.update(stage + " prefill", done, total);
+                        sketchWalk.prefillSelection(l, layer.prefillQ(), layer.hq(), layer.prefixCache());
+                    }
                     method.load(l, layer.cache());
                     for (int s = 0; s < layer.tq(); s++) {
                         StepReference ref = references.get(l)[s];
@@ -82,6 +92,11 @@ public final class EvalRunner {
                     summary(samples, HeadMetrics::outputError)));
         }
         return rows;
+    }
+
+    /** Whether Sketch&amp;Walk's decode starts from a prefill on this workload: every layer has prefill queries. */
+    public static boolean prefills(Workload workload) {
+        return workload.layers().stream().allMatch(l -> l.prefillQ() != null);
     }
 
     /** A method's result must name, per head, ascending distinct visible positions. */

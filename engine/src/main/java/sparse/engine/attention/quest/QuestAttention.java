@@ -32,6 +32,7 @@ public final class QuestAttention implements AttentionMethod {
     private final Device device;
     private final QuestOptions options;
     private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
+    private boolean stepTiming;
     private ExecutionResult lastExecution;
 
     public QuestAttention(Device device, QuestOptions options) {
@@ -51,6 +52,11 @@ public final class QuestAttention implements AttentionMethod {
     /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
         layers.setProfiling(on);
+    }
+
+    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
+    public void setStepTiming(boolean on) {
+        stepTiming = on;
     }
 
     /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
@@ -127,7 +133,7 @@ public final class QuestAttention implements AttentionMethod {
                     roundUp(d, 16), 16, 16));
             plan.withGrid(taskId("attend"), Grid.of((long) hq * chunkCount * local, local));
             System.arraycopy(query, 0, q, 0, q.length);
-            lastExecution = plan.execute();
+            lastExecution = plan.withStepTiming(stepTiming).execute();
             // lists are packed: head h's kept pages at [h*kept, (h+1)*kept)
             plan.read(list, 0, hq * kept);
             int[][] selected = new int[hq][];

@@ -14,6 +14,7 @@ import sparse.engine.graph.ExecutionPlan;
 import sparse.engine.graph.ExecutionResult;
 import sparse.engine.graph.Scalar;
 import sparse.engine.graph.TaskGraph;
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.kernels.blocksparse.BlockSparseKernels;
 import sparse.tasks.kernels.sketch.SketchKernels;
 import sparse.tasks.kernels.sketch.SketchParameters;
@@ -30,6 +31,16 @@ import sparse.tasks.lang.KernelSpec;
  * flash-decode over them. All query heads share the block list. Dense layers attend every
  * block.
  *
+ * <p>The step's launches: {@code sketch} (the changed blocks pooled, sketched and packed, the
+ * new query sketched, and only the block logits that changed: the new query's row and every
+ * row at the changed blocks, with each row's softmax statistics over the blocks that can no
+ * longer change kept up to date; {@link SketchKernels#decodeBlockLogits}); {@code scores}
+ * (r, and a_blk's row); one launch per hop of the walk, over tiles of a_blk; {@code select}
+ * (threshold and candidate list in one work-group); {@code attend}, over sink, kept
+ * candidates, window and current block, reading each kept K and V row once per KV head for
+ * all its query heads from a packed copy of the cache
+ * ({@link BlockSparseKernels#decodeGroupOverBlocks}); and {@code merge}.
+ *
  * <p>Where this reading of the spec had to choose: a_blk starts from the prefill's Â when
  * {@link #prefill} ran for the layer (each of its rows counting as one observation), else
  * from zeros; "running mean on the current block's row and column" is the row only, since
@@ -38,13 +49,29 @@ import sparse.tasks.lang.KernelSpec;
  * prefill. One instance serves one sequence.
  */
 public final class SketchWalkAttention implements AttentionMethod {
-    /** Kept blocks per flash-decode chunk (256 keys at b = 64). */
-    static final int CHUNK_BLOCKS = 4;
+    /**
+     * The attention splits its keys into chunks of whole tiles, at least {@link #MIN_TILES_PER_CHUNK}
+     * and at most {@link #MAX_TILES_PER_CHUNK}, as few as leave about this many work-groups: one
+     * wave on an H100 (132 SMs, 5 groups of the attention kernel each), since a partial second
+     * wave costs more than longer chunks do (measured at 128K: 12 tiles a chunk, 528 groups,
+     * 44–46 µs; 4 to 8 tiles, 800 to 1600 groups, 50–56 µs).
+     */
+    private static final int WAVE_GROUPS = 640;
+    private static final int MIN_TILES_PER_CHUNK = 4;
+    public static final int MAX_TILES_PER_CHUNK = 32;
+    /** Chunks per attention launch, at most (the partials' room). */
+    private static final int MAX_CHUNKS = 1024;
+    /** Work-items per group of the step's kernels: the logits, the scores (and the dense layers' packing). */
+    private static final int LOGIT_GROUP = 256;
+    private static final int SCORE_GROUP = 1024;
+    private static final int MERGE_CHUNKS_PER_LANE = 8;
 
     private final Device device;
     private final SketchWalkOptions options;
     private final SketchWalkPrefill prefill;
     private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
+    private boolean stepTiming;
+    private int tilesPerChunk;
     private ExecutionResult lastExecution;
 
     public SketchWalkAttention(Device device, SketchWalkOptions options) {
@@ -67,7 +94,18 @@ public final class SketchWalkAttention implements AttentionMethod {
      * and starts its decode state from the prefill's Â and last queries.
      */
     public SketchWalkPrefill.Result prefill(int layer, float[] q, int hq, LayerCache cache) {
-        SketchWalkPrefill.Result result = prefill.run(layer, q, hq, cache);
+        return startDecode(layer, cache, prefill.run(layer, q, hq, cache));
+    }
+
+    /**
+     * {@link #prefill} without its attention output (see {@link SketchWalkPrefill#select}):
+     * the decode of layer {@code layer} starts from the same state, as after a real prefill.
+     */
+    public SketchWalkPrefill.Result prefillSelection(int layer, float[] q, int hq, LayerCache cache) {
+        return startDecode(layer, cache, prefill.select(layer, q, hq, cache));
+    }
+
+    private SketchWalkPrefill.Result startDecode(int layer, LayerCache cache, SketchWalkPrefill.Result result) {
         LayerState state = layers.load(layer, cache);
         state.closePlan();
         state.seed = result.dense() ? null : result;
@@ -77,6 +115,23 @@ public final class SketchWalkAttention implements AttentionMethod {
     /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
     public void setProfiling(boolean on) {
         layers.setProfiling(on);
+    }
+
+    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
+    public void setStepTiming(boolean on) {
+        stepTiming = on;
+    }
+
+    /**
+     * Keys per attention chunk in tiles of {@link BlockSparseKernels#TILE_KEYS}, from 1 to
+     * {@link #MAX_TILES_PER_CHUNK}; 0 (the default) chooses from the keys. For tuning.
+     */
+    public void setTilesPerChunk(int tiles) {
+        if (tiles < 0 || tiles > MAX_TILES_PER_CHUNK) {
+            throw new IllegalArgumentException("tiles per chunk must be in [0, " + MAX_TILES_PER_CHUNK
+                    + "] (0: automatic), got " + tiles);
+        }
+        tilesPerChunk = tiles;
     }
 
     /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
@@ -106,28 +161,36 @@ public final class SketchWalkAttention implements AttentionMethod {
         int capBlocks;
         int slots;
         int synced;         // tokens of k and v on the device
-        int pooled;         // tokens covered by the pooled, sketched key blocks
+        int pooled;         // tokens covered by the pooled, sketched and packed key blocks
         long seen;          // queries written to the ring
         int[] rowUpdates;   // observations averaged into each row of a_blk
         // host twins of the buffers the host touches
         float[] q;
         float[] out;
-        int[] blocks;
-        int[] spans;
+        int[] candidates;   // the kept candidate blocks, ascending
+        int[] counts;       // how many
         float[] qRing;
         float[] aBlk;
         final Scalar visible = Scalar.ofInt(1);
-        final Scalar firstBlock = Scalar.ofInt(0);
-        final Scalar blockCount = Scalar.ofInt(1);
+        final Scalar firstBlock = Scalar.ofInt(0);   // the first block whose keys changed
+        final Scalar stableEnd = Scalar.ofInt(0);    // blocks [0, stableEnd) can no longer change
+        final Scalar foldFrom = Scalar.ofInt(0);     // the rows' statistics cover [0, foldFrom) before this step
+        final Scalar reset = Scalar.ofInt(1);        // 1: the rows' statistics start over
+        final Scalar packFrom = Scalar.ofInt(0);
+        final Scalar stableTiles = Scalar.ofInt(0);
         final Scalar slot = Scalar.ofInt(0);
         final Scalar recentRows = Scalar.ofInt(1);
-        final Scalar rowCount = Scalar.ofInt(1);     // hq · recentRows
         final Scalar tb = Scalar.ofInt(1);
         final Scalar row = Scalar.ofInt(0);
         final Scalar weight = Scalar.ofFloat(1f);
         final Scalar sink = Scalar.ofInt(0);
         final Scalar window = Scalar.ofInt(0);
+        // the blocks attended whatever the selection: [0, sinkEnd) and [windowStart, tb)
+        final Scalar sinkEnd = Scalar.ofInt(0);
+        final Scalar windowStart = Scalar.ofInt(0);
         final Scalar chunks = Scalar.ofInt(1);
+        final Scalar packCount = Scalar.ofInt(0);    // dense layers: rows to pack this step
+        int settled;        // the rows' statistics cover blocks [0, settled); -1: nothing yet
 
         LayerState(int layer) {
             super(layer);
@@ -156,49 +219,96 @@ public final class SketchWalkAttention implements AttentionMethod {
             syncCache(visibleTokens);
             int b = options.blockSize();
             int blockTotal = SketchWalkPrefill.ceilDiv(visibleTokens, b);
-            int local = Math.min(SketchWalkPrefill.GROUP, device.maxWorkGroupSize());
+            int last = blockTotal - 1;
+            int hkv = cache.hkv();
+            int from = Math.min(pooled, visibleTokens);
+            pooled = visibleTokens;
             visible.set(visibleTokens);
             tb.set(blockTotal);
-            chunks.set(SketchWalkPrefill.ceilDiv(blockTotal, CHUNK_BLOCKS));
-            plan.withGrid(taskId("attend"), Grid.of((long) hq * chunks.value().intValue() * local, local));
+            packFrom.set(from);
+            int headBlocks = hkv * Math.ceilDiv(hq / hkv, BlockSparseKernels.GROUP_HEADS);
+            int end0 = blockTotal;
+            int start1 = blockTotal;
+            long keys = visibleTokens;
             if (dense()) {
-                for (int h = 0; h < hq; h++) {
-                    spans[2 * h] = 0;
-                    spans[2 * h + 1] = blockTotal;
-                }
+                packCount.set(visibleTokens - from);
+                plan.withGrid(taskId("pack"), Grid.of(SketchWalkPrefill.roundUp((long) (visibleTokens - from) * ((d + 1) / 2),
+                        LOGIT_GROUP), hkv, LOGIT_GROUP, 1));
+                plan.withSkipped(taskId("pack"), visibleTokens == from);
             } else {
-                int last = blockTotal - 1;
-                int first = Math.min(Math.min(pooled, visibleTokens) / b, last);
+                // blocks below from / b hold rows seen before only: complete, they can no longer change
+                int settledNow = from / b;
+                boolean restart = settled < 0 || settledNow < settled;
+                int first = restart ? 0 : from == visibleTokens ? blockTotal : settledNow;
+                int stable = restart ? 0 : settledNow;
+                reset.set(restart ? 1 : 0);
+                foldFrom.set(restart ? 0 : settled);
+                stableEnd.set(stable);
+                settled = stable;
                 firstBlock.set(first);
-                blockCount.set(blockTotal - first);
-                pooled = visibleTokens;
+                stableTiles.set(Math.ceilDiv(first, SketchKernels.LOGIT_TILE));
+                int sinkBlocks = options.sinkBlocks(visibleTokens);
+                int windowBlocks = options.windowBlocks(visibleTokens);
+                end0 = Math.min(sinkBlocks, blockTotal);
+                start1 = Math.max(last - windowBlocks, end0);
                 slot.set((int) (seen % slots));
                 seen++;
                 recentRows.set((int) Math.min(slots, seen));
-                rowCount.set(hq * recentRows.value().intValue());
                 row.set(last);
                 weight.set(1f / (rowUpdates[last] + 1));
                 rowUpdates[last]++;
-                sink.set(options.sinkBlocks(visibleTokens));
-                window.set(options.windowBlocks(visibleTokens));
-                plan.withGrid(taskId("poolK"), SketchWalkPrefill.cover2d((long) cache.hkv() * (blockTotal - first), d));
-                plan.withGrid(taskId("sketchK"), Grid.of((long) cache.hkv() * (blockTotal - first) * local, local));
-                plan.withGrid(taskId("logits"), SketchWalkPrefill.cover2d(blockTotal, rowCount.value().intValue()));
+                sink.set(sinkBlocks);
+                window.set(windowBlocks);
+                // the candidate list's length is known on the device only: chunks are sized for the quantile's share
+                long candidateBlocks = Math.max(0, last - windowBlocks - sinkBlocks);
+                long expected = Math.min(candidateBlocks, (long) Math.ceil((1 - options.quantile()) * candidateBlocks) + 1);
+                keys = (end0 + blockTotal - start1 + expected) * b;
+                plan.withGrid(taskId("sketch"), Grid.of((long) (hkv * stableTiles.value().intValue() + hq) * LOGIT_GROUP,
+                        LOGIT_GROUP));
+                int scoreGroup = Math.min(SCORE_GROUP, device.maxWorkGroupSize());
+                plan.withGrid(taskId("scores"), Grid.of((long) Math.ceilDiv(blockTotal, SketchKernels.SCORE_COLS)
+                        * scoreGroup, scoreGroup));
+                for (int t = 1; t <= options.hops(); t++) {
+                    plan.withGrid(taskId("hop" + t), Grid.of(WalkKernels.hopGroups(blockTotal) * WalkKernels.HOP_GROUP,
+                            WalkKernels.HOP_GROUP));
+                }
             }
+            sinkEnd.set(end0);
+            windowStart.set(start1);
+            int n = chunks(keys, headBlocks);
+            chunks.set(n);
+            int group = BlockSparseKernels.GROUP_SIZE;
+            plan.withGrid(taskId("attend"), Grid.of((long) n * group, headBlocks, group, 1));
+            // the merge: a lane of work-items per (up to) MERGE_CHUNKS_PER_LANE chunks
+            int channels = BlockSparseKernels.MERGE_CHANNELS;
+            int maxLanes = Math.min(BlockSparseKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
+            int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
+            plan.withGrid(taskId("merge"), Grid.of((long) Math.ceilDiv(d, channels) * mergeLocal, hq, mergeLocal, 1));
             System.arraycopy(query, 0, q, 0, q.length);
-            lastExecution = plan.execute();
-            int[] positions;
-            if (dense()) {
-                positions = IntStream.range(0, visibleTokens).toArray();
-            } else {
-                plan.read(spans, 0, 2);
-                int count = spans[1];
-                plan.read(blocks, 0, count);
-                positions = positions(blocks, count, b, visibleTokens);
+            lastExecution = plan.withStepTiming(stepTiming).execute();
+            IntStream kept = IntStream.range(0, blockTotal);
+            if (!dense()) {
+                plan.read(counts, 0, 1);
+                int count = counts[0];
+                if (count > 0) {
+                    plan.read(candidates, 0, count);
+                }
+                kept = IntStream.concat(IntStream.concat(IntStream.range(0, end0), Arrays.stream(candidates, 0, count)),
+                        IntStream.range(start1, blockTotal));
             }
+            int[] keptBlocks = kept.toArray();
+            int[] positions = positions(keptBlocks, keptBlocks.length, b, visibleTokens);
             int[][] selected = new int[hq][];
             Arrays.fill(selected, positions);  // one list, shared by every head
             return new DecodeResult(selected, out.clone());
+        }
+
+        /** Chunks of the attention over {@code keys} keys (see {@link #WAVE_GROUPS}). */
+        private int chunks(long keys, int headBlocks) {
+            long tiles = Math.max(1, Math.ceilDiv(keys, BlockSparseKernels.TILE_KEYS));
+            long perChunk = tilesPerChunk > 0 ? tilesPerChunk
+                    : Math.clamp(Math.ceilDiv(tiles * headBlocks, WAVE_GROUPS), MIN_TILES_PER_CHUNK, MAX_TILES_PER_CHUNK);
+            return (int) Math.clamp(Math.ceilDiv(tiles, perChunk), 1, MAX_CHUNKS);
         }
 
         private void build(int queryHeads) {
@@ -207,82 +317,110 @@ public final class SketchWalkAttention implements AttentionMethod {
             int d = cache.d();
             int hkv = cache.hkv();
             int b = options.blockSize();
-            capBlocks = SketchWalkPrefill.ceilDiv(cache.capacity(), b);
+            int capacity = cache.capacity();
+            if (d > 2 * BlockSparseKernels.PAIRS) {
+                throw new IllegalArgumentException("Sketch&Walk decode takes head dimensions up to "
+                        + 2 * BlockSparseKernels.PAIRS + ", not " + d);
+            }
+            capBlocks = SketchWalkPrefill.ceilDiv(capacity, b);
             slots = options.decodeQueries();
             q = new float[hq * d];
             out = new float[hq * d];
-            blocks = new int[capBlocks];
-            spans = new int[2 * hq];
-            float[] partialAcc = new float[hq * SketchWalkPrefill.ceilDiv(capBlocks, CHUNK_BLOCKS) * d];
-            float[] partialStats = new float[hq * SketchWalkPrefill.ceilDiv(capBlocks, CHUNK_BLOCKS) * 2];
-            float scale = (float) (1 / Math.sqrt(d));
+            candidates = new int[capBlocks];
+            counts = new int[1];
+            int rowInts = (d + 1) / 2;
+            // K and V as words of two fp16, device only, packed as rows arrive
+            int[] kPairs = new int[hkv * capacity * rowInts];
+            int[] vPairs = new int[hkv * capacity * rowInts];
+            float[] partialMax = new float[hq * MAX_CHUNKS];
+            float[] partialSum = new float[hq * MAX_CHUNKS];
+            float[] partialAcc = new float[hq * MAX_CHUNKS * d];
             TaskGraph g = new TaskGraph(graphName());
             g.transferToDevice(DataTransferMode.EVERY_EXECUTION, q);
+            KernelSpec attention = KernelSpec.lookup(BlockSparseKernels.class, "decodeGroupOverBlocks");
             if (dense()) {
-                for (int i = 0; i < capBlocks; i++) {
-                    blocks[i] = i;
-                }
-                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, blocks);
-                g.transferToDevice(DataTransferMode.EVERY_EXECUTION, spans);
+                g.task("pack", KernelSpec.lookup(DecodeAttentionKernels.class, "packHalfPairs"), cache.k(), cache.v(),
+                        kPairs, vPairs, hkv, capacity, d, packFrom, packCount);
+                g.task("attend", attention, q, kPairs, vPairs, capacity, candidates, counts, 0, sinkEnd, windowStart,
+                        tb, b, visible, hq, hkv, d, chunks, partialMax, partialSum, partialAcc);
             } else {
                 SketchParameters sp = SketchParameters.of(d, options.sketchDim(), options.seed(), layer);
                 int m = sp.m();
+                checkDecodeLimits(sp.n());
                 float logitScale = (float) (1 / Math.sqrt(m) / options.temperature());
-                float[] kPooled = new float[hkv * capBlocks * d];
+                int tileStride = Math.ceilDiv(capBlocks, SketchKernels.LOGIT_TILE);
                 float[] kSketch = new float[hkv * capBlocks * m];
                 qRing = new float[hq * slots * m];
                 float[] logits = new float[hq * slots * capBlocks];
-                float[] stats = new float[hq * slots * 2];
+                float[] stable = new float[hq * slots * 2];
+                float[] tileStats = new float[hq * tileStride * 2];
                 float[] r = new float[capBlocks];
-                float[] sA = new float[capBlocks];
-                float[] sB = new float[capBlocks];
+                int slabs = Math.ceilDiv(capBlocks, WalkKernels.HOP_ROWS);
+                float[] partsA = new float[slabs * capBlocks];
+                float[] partsB = new float[slabs * capBlocks];
                 aBlk = new float[capBlocks * capBlocks];
-                float[] thresholds = new float[1];
                 g.transferToDevice(DataTransferMode.FIRST_EXECUTION, sp.signs(), sp.keep(), aBlk);
-                // sketch the key blocks that changed and the new query
-                g.task("poolK", SketchKernels::poolBlocksHalf, cache.k(), cache.capacity() * d, hkv, visible, d, b,
-                        firstBlock, blockCount, kPooled, capBlocks * d);
-                g.task("sketchK", SketchKernels::hadamardSketch, kPooled, capBlocks * d, firstBlock, blockCount, d,
-                        sp.n(), sp.signs(), sp.keep(), m, sp.scale(), kSketch, capBlocks * m, firstBlock);
-                g.task("sketchQ", SketchKernels::hadamardSketch, q, d, 0, 1, d, sp.n(), sp.signs(), sp.keep(), m,
-                        sp.scale(), qRing, slots * m, slot);
-                // r: block scores of the recent queries; a_blk's current row; the walk
-                g.task("logits", SketchKernels::queryBlockLogits, qRing, slots * m, kSketch, capBlocks * m, hq, hkv,
-                        recentRows, tb, m, logitScale, logits);
-                g.task("stats", SketchKernels::logitRowStats, logits, rowCount, tb, stats);
-                g.task("scores", SketchKernels::meanSoftmax, logits, stats, rowCount, tb, r);
-                g.task("updateRow", WalkKernels::updateBlockRow, aBlk, capBlocks, row, tb, r, weight);
-                float[] s = r;
+                // the changed key blocks and the new query sketched, the logits that changed
+                g.task("sketch", KernelSpec.lookup(SketchKernels.class, "decodeBlockLogits"), q, cache.k(), cache.v(),
+                        kPairs, vPairs, capacity, hq, hkv, d, sp.n(), sp.signs(), sp.keep(), m, sp.scale(), b, visible,
+                        firstBlock, tb, stableEnd, foldFrom, reset, packFrom, capBlocks, slots, recentRows, slot,
+                        logitScale, stableTiles, tileStride, qRing, kSketch, logits, stable, tileStats);
+                // r and a_blk's current row; the walk; the kept candidates
+                g.task("scores", KernelSpec.lookup(SketchKernels.class, "decodeBlockScores"), logits, stable, tileStats,
+                        tileStride, stableTiles, stableEnd, hq, slots, recentRows, slot, capBlocks, tb, aBlk, capBlocks,
+                        row, weight, r);
+                float[] parts = partsB;
                 for (int t = 1; t <= options.hops(); t++) {
-                    float[] next = s == sA ? sB : sA;
-                    g.task("hop" + t, WalkKernels::walkVectorStep, r, s, aBlk, capBlocks, tb, options.beta(), next);
-                    s = next;
+                    float[] prev = parts;
+                    parts = prev == partsA ? partsB : partsA;
+                    g.task("hop" + t, KernelSpec.lookup(WalkKernels.class, "walkHop"), r, prev, t == 1 ? 1 : 0,
+                            options.beta(), aBlk, capBlocks, tb, parts, capBlocks);
                 }
-                g.task("quantile", WalkKernels::rowQuantiles, s, capBlocks, row, sink, window, options.quantile(),
-                        thresholds);
-                g.task("list", WalkKernels::listKeptBlocks, s, row, thresholds, sink, window, hq, blocks, spans);
-                g.transferToHost(DataTransferMode.UNDER_DEMAND, blocks, spans);
+                g.task("select", KernelSpec.lookup(WalkKernels.class, "selectKeptBlocks"), r, parts, capBlocks,
+                        options.beta(), tb, sink, window, options.quantile(), candidates, counts);
+                g.task("attend", attention, q, kPairs, vPairs, capacity, candidates, counts, 1, sinkEnd, windowStart,
+                        tb, b, visible, hq, hkv, d, chunks, partialMax, partialSum, partialAcc);
+                g.transferToHost(DataTransferMode.UNDER_DEMAND, candidates, counts);
             }
-            g.task("attend", KernelSpec.lookup(BlockSparseKernels.class, "decodePartial"), q, cache.k(), cache.v(),
-                    cache.capacity() * d, blocks, spans, hq, hkv, d, b, visible, CHUNK_BLOCKS, chunks, scale,
-                    partialAcc, partialStats);
-            g.task("merge", BlockSparseKernels::decodeMerge, partialAcc, partialStats, spans, CHUNK_BLOCKS, hq, d, chunks,
-                    out);
+            g.task("merge", KernelSpec.lookup(BlockSparseKernels.class, "mergeChunks"), partialMax, partialSum,
+                    partialAcc, out, hq, d, chunks);
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
             plan = new ExecutionPlan(device, g.snapshot()).withProfiling(layers.profiling());
             if (!dense()) {
-                int small = Math.min(WalkKernels.MAX_GROUP, device.maxWorkGroupSize());
-                int local = Math.min(SketchWalkPrefill.GROUP, device.maxWorkGroupSize());
-                plan.withGrid(taskId("sketchQ"), Grid.of((long) hq * local, local));
-                plan.withGrid(taskId("quantile"), Grid.of(small, small));
-                plan.withGrid(taskId("list"), Grid.of(small, small));
+                int select = Math.min(WalkKernels.SELECT_GROUP, device.maxWorkGroupSize());
+                plan.withGrid(taskId("select"), Grid.of(select, select));
             }
             synced = 0;
             pooled = 0;
             seen = 0;
+            settled = -1;  // the rows' statistics hold nothing yet
             rowUpdates = new int[capBlocks];
             if (seed != null) {
                 applySeed();
+            }
+        }
+
+        /** The decode kernels' limits, each a one-line error. */
+        private void checkDecodeLimits(int paddedDim) {
+            if (paddedDim > SketchKernels.DECODE_MAX_DIM) {
+                throw new IllegalArgumentException("Sketch&Walk decode pads head dimensions to at most "
+                        + SketchKernels.DECODE_MAX_DIM + ", not " + paddedDim);
+            }
+            if (hq / cache.hkv() > SketchKernels.DECODE_MAX_GROUP) {
+                throw new IllegalArgumentException("Sketch&Walk decode takes at most " + SketchKernels.DECODE_MAX_GROUP
+                        + " query heads per KV head, not " + hq / cache.hkv());
+            }
+            if (hq > SketchKernels.MAX_SCORE_HEADS) {
+                throw new IllegalArgumentException("Sketch&Walk decode scores at most " + SketchKernels.MAX_SCORE_HEADS
+                        + " query heads, not " + hq);
+            }
+            if (hq * slots > SketchKernels.MAX_SCORE_ROWS) {
+                throw new IllegalArgumentException("Sketch&Walk decode scores at most " + SketchKernels.MAX_SCORE_ROWS
+                        + " (query head, recent query) rows, not " + hq + " x " + slots);
+            }
+            if (capBlocks > WalkKernels.MAX_SELECT) {
+                throw new IllegalArgumentException("Sketch&Walk decode selects among at most " + WalkKernels.MAX_SELECT
+                        + " blocks, not " + capBlocks + " (capacity " + cache.capacity() + ")");
             }
         }
 

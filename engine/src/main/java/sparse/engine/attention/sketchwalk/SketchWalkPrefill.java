@@ -44,7 +44,7 @@ public final class SketchWalkPrefill {
      * @param blocks         query (and key) blocks, ⌈T/b⌉
      * @param keptBlocks     per query block, the attended key blocks in ascending order
      *                       (shared by all heads)
-     * @param output         attention output, (hq, T, d)
+     * @param output         attention output, (hq, T, d); null from {@link #select}
      * @param density        attended (query, key) pairs over causal pairs, over all rows
      * @param blockAttention Â, (blocks, blocks); null for a dense layer
      * @param walk           W of this layer, (blocks, blocks); null for a dense layer
@@ -63,6 +63,19 @@ public final class SketchWalkPrefill {
      * {@code q[(h*T + t)*d ..]}, T = {@code cache.length()}, at position t.
      */
     public Result run(int layer, float[] q, int hq, LayerCache cache) {
+        return run(layer, q, hq, cache, true);
+    }
+
+    /**
+     * {@link #run} without the attention: the selection and the state decode starts from
+     * (Â, the walk carried to the next layer, the last queries sketched), for accuracy runs
+     * that measure decode steps only. The result's output is null.
+     */
+    public Result select(int layer, float[] q, int hq, LayerCache cache) {
+        return run(layer, q, hq, cache, false);
+    }
+
+    private Result run(int layer, float[] q, int hq, LayerCache cache, boolean attend) {
         int tokens = cache.length();
         int d = cache.d();
         int hkv = cache.hkv();
@@ -81,10 +94,10 @@ public final class SketchWalkPrefill {
         if (layer < 0) {
             throw new IllegalArgumentException("layer must be ≥ 0, got " + layer);
         }
-        return options.isDense(layer) ? dense(layer, q, hq, cache) : sparse(layer, q, hq, cache);
+        return options.isDense(layer) ? dense(layer, q, hq, cache, attend) : sparse(layer, q, hq, cache, attend);
     }
 
-    private Result dense(int layer, float[] q, int hq, LayerCache cache) {
+    private Result dense(int layer, float[] q, int hq, LayerCache cache, boolean attend) {
         int tokens = cache.length();
         int blocks = ceilDiv(tokens, options.blockSize());
         int[] keep = new int[blocks * blocks];
@@ -92,6 +105,9 @@ public final class SketchWalkPrefill {
             for (int j = 0; j <= i; j++) {
                 keep[i * blocks + j] = 1;
             }
+        }
+        if (!attend) {
+            return new Result(layer, true, blocks, keptLists(keep, blocks), null, 1.0, null, null, null, 0, 0);
         }
         float[] out = new float[hq * tokens * cache.d()];
         TaskGraph g = new TaskGraph("sketchWalkDense")
@@ -106,7 +122,7 @@ public final class SketchWalkPrefill {
         return new Result(layer, true, blocks, keptLists(keep, blocks), out, 1.0, null, null, null, 0, 0);
     }
 
-    private Result sparse(int layer, float[] q, int hq, LayerCache cache) {
+    private Result sparse(int layer, float[] q, int hq, LayerCache cache, boolean attend) {
         int tokens = cache.length();
         int d = cache.d();
         int hkv = cache.hkv();
@@ -130,11 +146,14 @@ public final class SketchWalkPrefill {
         float[] walkB = new float[blocks * blocks];
         float[] thresholds = new float[blocks];
         int[] keep = new int[blocks * blocks];
-        float[] out = new float[hq * tokens * d];
+        float[] out = attend ? new float[hq * tokens * d] : null;
         float[] recentSketches = new float[hq * slots * m];
 
         TaskGraph g = new TaskGraph("sketchWalk")
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, q, cache.k(), cache.v(), sp.signs(), sp.keep());
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, q, cache.k(), sp.signs(), sp.keep());
+        if (attend) {
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, cache.v());
+        }
         // sketch: block means of queries and keys, then the randomized Hadamard transform
         g.task("poolQ", SketchKernels::poolBlocks, q, tokens * d, hq, tokens, d, b, 0, blocks, qPooled, blocks * d);
         g.task("poolK", SketchKernels::poolBlocksHalf, cache.k(), cache.capacity() * d, hkv, tokens, d, b, 0, blocks,
@@ -168,11 +187,16 @@ public final class SketchWalkPrefill {
         g.task("quantiles", WalkKernels::rowQuantiles, walk, blocks, 0, sink, window, options.quantile(), thresholds);
         g.task("select", WalkKernels::selectBlocks, walk, blocks, thresholds, sink, window,
                 blocks - options.denseLastQueryBlocks(), keep);
-        addAttention(g, q, hq, cache, keep, out);
+        if (attend) {
+            addAttention(g, q, hq, cache, keep, out);
+        }
         // decode starts from the last queries, sketched
         g.task("sketchRecent", SketchKernels::hadamardSketch, q, tokens * d, tokens - recent, recent, d, sp.n(),
                 sp.signs(), sp.keep(), m, sp.scale(), recentSketches, slots * m, 0);
-        g.transferToHost(DataTransferMode.EVERY_EXECUTION, out, keep, aHat, walk, recentSketches);
+        g.transferToHost(DataTransferMode.EVERY_EXECUTION, keep, aHat, walk, recentSketches);
+        if (attend) {
+            g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        }
 
         try (ExecutionPlan plan = new ExecutionPlan(device, g.snapshot())) {
             int local = Math.min(GROUP, device.maxWorkGroupSize());
@@ -181,7 +205,9 @@ public final class SketchWalkPrefill {
             plan.withGrid("sketchWalk.sketchQ", Grid.of((long) hq * blocks * local, local));
             plan.withGrid("sketchWalk.sketchK", Grid.of((long) hkv * blocks * local, local));
             plan.withGrid("sketchWalk.quantiles", Grid.of((long) blocks * local, local));
-            plan.withGrid("sketchWalk.attend", Grid.of((long) hq * tokens * local, local));
+            if (attend) {
+                plan.withGrid("sketchWalk.attend", Grid.of((long) hq * tokens * local, local));
+            }
             plan.withGrid("sketchWalk.sketchRecent", Grid.of((long) hq * recent * local, local));
             plan.execute();
         }

@@ -19,8 +19,8 @@ import sparse.engine.model.tokenizer.Tokenizer;
 /**
  * Activations captured from a real model: the plain-Java Llama forward (dense attention) runs
  * over {@link #TEXT}, a short story written for this harness in the simple English of the
- * TinyStories models, and each layer keeps the post-RoPE queries of the last Tq positions and,
- * at the end, its key and value cache. When the text has fewer tokens than T, the model's own
+ * TinyStories models, and each layer keeps the post-RoPE queries of the last Tq positions (and
+ * of every earlier one, for prefills) and, at the end, its key and value cache. When the text has fewer tokens than T, the model's own
  * greedy continuation fills the rest. One {@link WorkloadLayer} per model layer.
  */
 public final class CapturedWorkload {
@@ -182,8 +182,8 @@ public final class CapturedWorkload {
 
     /**
      * Runs {@code tokens} through {@code model} with dense attention and returns each layer's
-     * keys and values of all {@code tokens.length} positions and the queries of the last
-     * {@code queries} positions.
+     * keys and values of all {@code tokens.length} positions, the queries of the last
+     * {@code queries} positions and, as prefill queries, those of every earlier one.
      */
     public static List<WorkloadLayer> capture(Llama model, int[] tokens, int queries) {
         LlamaConfig c = model.config();
@@ -191,7 +191,7 @@ public final class CapturedWorkload {
         if (queries < 1 || queries > t) {
             throw new WorkloadException("captured: queries " + queries + " outside [1, context " + t + "]");
         }
-        QueryRecorder recorder = new QueryRecorder(c.layers(), c.heads() * c.headSize(), t - queries, queries);
+        QueryRecorder recorder = new QueryRecorder(c.layers(), c.heads() * c.headSize(), t);
         Llama capturing = model.withAttention(recorder);
         LlamaState state = capturing.newState(t);
         for (int pos = 0; pos < t; pos++) {
@@ -202,8 +202,11 @@ public final class CapturedWorkload {
         for (int l = 0; l < c.layers(); l++) {
             // the state's capacity is t, so its cache is already (hkv, t, d)
             LayerCache cache = state.layerCache(l, t);
+            int prefix = t - queries;
+            float[] all = recorder.q[l];
+            float[] decode = Arrays.copyOfRange(all, prefix * c.heads() * c.headSize(), all.length);
             layers.add(new WorkloadLayer(c.heads(), c.kvHeads(), c.headSize(), t, queries, cache.k().clone(),
-                    cache.v().clone(), recorder.q[l]));
+                    cache.v().clone(), decode, prefix > 0 ? byHead(all, prefix, c.heads(), c.headSize()) : null));
         }
         return layers;
     }
@@ -237,25 +240,32 @@ public final class CapturedWorkload {
         return best;
     }
 
-    /** Dense attention that copies the queries of positions [first, first + count) per layer. */
+    /** The first {@code positions} rows of (positions, heads, d) as (heads, positions, d). */
+    private static float[] byHead(float[] byPosition, int positions, int heads, int d) {
+        float[] out = new float[heads * positions * d];
+        for (int n = 0; n < positions; n++) {
+            for (int h = 0; h < heads; h++) {
+                System.arraycopy(byPosition, (n * heads + h) * d, out, (h * positions + n) * d, d);
+            }
+        }
+        return out;
+    }
+
+    /** Dense attention that copies the queries of every position per layer. */
     private static final class QueryRecorder implements Attention {
         private final Attention dense = new DenseAttention();
-        private final int first;
         private final int width;
-        final float[][] q; // (layer) (count, heads, d)
+        final float[][] q; // (layer) (positions, heads, d)
         int position;
 
-        QueryRecorder(int layers, int width, int first, int count) {
-            this.first = first;
+        QueryRecorder(int layers, int width, int positions) {
             this.width = width;
-            this.q = new float[layers][count * width];
+            this.q = new float[layers][positions * width];
         }
 
         @Override
         public void attend(int layer, float[] query, int heads, LayerCache cache, float[] out) {
-            if (position >= first) {
-                System.arraycopy(query, 0, q[layer], (position - first) * width, width);
-            }
+            System.arraycopy(query, 0, q[layer], position * width, width);
             dense.attend(layer, query, heads, cache, out);
         }
     }

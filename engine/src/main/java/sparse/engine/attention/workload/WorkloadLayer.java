@@ -16,8 +16,11 @@ import sparse.engine.attention.LayerCache;
  * @param k   post-RoPE keys, fp16 bits, (hkv, t, d)
  * @param v   values, fp16 bits, (hkv, t, d)
  * @param q   post-RoPE queries, unscaled (methods apply 1/√d), (tq, hq, d)
+ * @param prefillQ the queries of the positions before the decode queries, for a method's
+ *                 prefill, (hq, t − tq, d) as a prefill takes them; null when the workload
+ *                 has none
  */
-public record WorkloadLayer(int hq, int hkv, int d, int t, int tq, short[] k, short[] v, float[] q) {
+public record WorkloadLayer(int hq, int hkv, int d, int t, int tq, short[] k, short[] v, float[] q, float[] prefillQ) {
 
     public WorkloadLayer {
         if (hq < 1 || hkv < 1 || d < 1 || t < 1) {
@@ -37,11 +40,24 @@ public record WorkloadLayer(int hq, int hkv, int d, int t, int tq, short[] k, sh
         if (q.length != (long) tq * hq * d) {
             throw new IllegalArgumentException("q must hold tq*hq*d = " + (long) tq * hq * d + " elements");
         }
+        if (prefillQ != null && prefillQ.length != (long) hq * (t - tq) * d) {
+            throw new IllegalArgumentException("prefillQ must hold hq*(t-tq)*d = " + (long) hq * (t - tq) * d + " elements");
+        }
+    }
+
+    /** A layer without prefill queries. */
+    public WorkloadLayer(int hq, int hkv, int d, int t, int tq, short[] k, short[] v, float[] q) {
+        this(hq, hkv, d, t, tq, k, v, q, null);
     }
 
     /** The layer's keys and values as a full cache of {@code t} tokens (shares the arrays). */
     public LayerCache cache() {
         return new LayerCache(hkv, d, t, t, k, v);
+    }
+
+    /** The keys and values before the decode queries, what a prefill runs over (shares the arrays). */
+    public LayerCache prefixCache() {
+        return new LayerCache(hkv, d, t, t - tq, k, v);
     }
 
     /** Keys visible to query {@code step}. */

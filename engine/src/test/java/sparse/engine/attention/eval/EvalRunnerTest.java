@@ -1,12 +1,15 @@
 package sparse.engine.attention.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,11 +19,15 @@ import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.Budget;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
+import sparse.engine.attention.dense.MethodTests;
 import sparse.engine.attention.metrics.BruteForce;
+import sparse.engine.attention.sketchwalk.SketchWalkAttention;
+import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 import sparse.engine.attention.workload.SyntheticParams;
 import sparse.engine.attention.workload.SyntheticWorkload;
 import sparse.engine.attention.workload.Workload;
 import sparse.engine.attention.workload.WorkloadLayer;
+import sparse.engine.backend.Device;
 
 class EvalRunnerTest {
 
@@ -190,6 +197,47 @@ class EvalRunnerTest {
         assertEquals(total, progress.size());
         assertEquals(total, progress.get(progress.size() - 1)[0]);
         assertEquals(total, progress.get(0)[1]);
+    }
+
+    /**
+     * With prefill queries in the workload, Sketch&amp;Walk's decode starts from its prefill
+     * selection, as a manual prefill then decode does; without them, from an empty state,
+     * which selects otherwise.
+     */
+    @Test
+    void sketchWalkDecodesAfterItsPrefillWhereTheWorkloadHasOne() {
+        Device jvm = MethodTests.devices().stream().filter(d -> d.id().equals("jvm")).findFirst().orElseThrow();
+        SketchWalkOptions o = SketchWalkOptions.defaults().withDenseLayers(Set.of()).withQuantile(0.85f);
+        Workload w = SyntheticWorkload.generate(SyntheticParams.defaults(seed).withContext(1500).withQueries(3)
+                .withLayers(2).withHeads(4, 2, 32).withPrefillQueries(true));
+        Workload cold = new Workload("cold", w.layers().stream().map(l -> new WorkloadLayer(l.hq(), l.hkv(), l.d(), l.t(),
+                l.tq(), l.k(), l.v(), l.q())).toList());
+        assertTrue(EvalRunner.prefills(w));
+        assertFalse(EvalRunner.prefills(cold));
+        List<EvalCase> cases = List.of(new EvalCase("sketchwalk", 0.2));
+        EvalRow warm = EvalRunner.run(w, cases, (m, d) -> new SketchWalkAttention(jvm, o), (s, done, total) -> { })
+                .getFirst();
+        EvalRow empty = EvalRunner.run(cold, cases, (m, d) -> new SketchWalkAttention(jvm, o), (s, done, total) -> { })
+                .getFirst();
+
+        List<Double> density = new ArrayList<>();
+        try (SketchWalkAttention manual = new SketchWalkAttention(jvm, o)) {
+            for (int l = 0; l < w.layers().size(); l++) {
+                WorkloadLayer layer = w.layers().get(l);
+                manual.prefillSelection(l, layer.prefillQ(), layer.hq(), layer.prefixCache());
+                manual.load(l, layer.cache());
+                for (int s = 0; s < layer.tq(); s++) {
+                    DecodeResult r = manual.decode(layer.query(s), layer.hq(), layer.visible(s));
+                    for (int h = 0; h < layer.hq(); h++) {
+                        density.add((double) r.selected()[h].length / layer.visible(s));
+                    }
+                }
+            }
+        }
+        System.out.printf("sketchwalk density after prefill %.4f (manual %.4f), from empty %.4f%n",
+                warm.density().mean(), mean(density), empty.density().mean());
+        assertEquals(mean(density), warm.density().mean(), 1e-15);
+        assertNotEquals(warm.massRecall().mean(), empty.massRecall().mean());
     }
 
     @Test

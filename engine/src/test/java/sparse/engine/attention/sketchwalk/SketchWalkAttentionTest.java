@@ -143,6 +143,43 @@ class SketchWalkAttentionTest {
         }
     }
 
+    /**
+     * The prefill's selection alone (what eval runs) leaves decode exactly where the full
+     * prefill does: same Â, walk and recent queries, then the same blocks and outputs, over
+     * two layers so the walk's carry is included.
+     */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("devices")
+    void prefillSelectionStartsDecodeLikeTheFullPrefill(Device device) {
+        SplittableRandom r = MethodTests.random("sketchwalk prefill selection on " + device.id());
+        int hq = 4, hkv = 2, d = 32, tokens = 700, capacity = 720, steps = 3;
+        SketchWalkOptions o = SketchWalkOptions.defaults().withDenseLayers(java.util.Set.of()).withSeed(r.nextLong());
+        try (SketchWalkAttention full = new SketchWalkAttention(device, o);
+             SketchWalkAttention selection = new SketchWalkAttention(device, o)) {
+            for (int layer = 0; layer < 2; layer++) {
+                Layer l = Layer.random(r, hq, hkv, d, capacity, tokens);
+                SketchWalkPrefill.Result a = full.prefill(layer, l.q, hq, l.cache);
+                SketchWalkPrefill.Result b = selection.prefillSelection(layer, l.q, hq, l.cache);
+                assertEquals(null, b.output());
+                assertArrayEquals(a.blockAttention(), b.blockAttention());
+                assertArrayEquals(a.walk(), b.walk());
+                assertArrayEquals(a.recentSketches(), b.recentSketches());
+                assertTrue(Arrays.deepEquals(a.keptBlocks(), b.keptBlocks()));
+                for (int step = 0; step < steps; step++) {
+                    int visible = tokens + step + 1;
+                    l.append(r, visible - 1);
+                    float[] q = query(r, hq, d);
+                    full.load(layer, l.cacheOf(visible));
+                    selection.load(layer, l.cacheOf(visible));
+                    DecodeResult x = full.decode(q, hq, visible);
+                    DecodeResult y = selection.decode(q, hq, visible);
+                    assertArrayEquals(x.selected()[0], y.selected()[0], "layer " + layer + " step " + step);
+                    assertArrayEquals(x.output(), y.output(), "layer " + layer + " step " + step);
+                }
+            }
+        }
+    }
+
     /** Without a prefill: the ring fills from the decode queries, a_blk from zeros; dense layers attend all. */
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("devices")

@@ -11,11 +11,16 @@ import sparse.tasks.lang.Parallel;
  * l, unnormalised output acc). {@link BlockSparseReference} is the float64 dense-with-a-mask
  * twin.
  *
- * <p>Both kernels run one work-group per query row (any size up to the device's limit) and
- * walk the row's keys in tiles of {@link #TILE}: scores of the tile into local memory, the
- * tile's maximum, its exponentials, then each work-item updates its own output channels.
- * Key/value head g serves query heads {@code g*(hq/hkv) .. (g+1)*(hq/hkv) - 1}; k and v are
- * (hkv, capacity, d) caches, heads {@code kvHeadStride} elements apart.
+ * <p>{@link #prefill}, {@link #decodePartial} and {@link #decodeMerge} run one work-group per
+ * query row (any size up to the device's limit) and walk the row's keys in tiles of
+ * {@link #TILE}: scores of the tile into local memory, the tile's maximum, its exponentials,
+ * then each work-item updates its own output channels. Key/value head g serves query heads
+ * {@code g*(hq/hkv) .. (g+1)*(hq/hkv) - 1}; k and v are (hkv, capacity, d) caches, heads
+ * {@code kvHeadStride} elements apart.
+ *
+ * <p>{@link #decodeGroupOverBlocks} is the fast decode over one block list shared by every
+ * query head (Sketch&amp;Walk's): a work-group serves the query heads of a KV head, so each
+ * kept K and V row is read once per KV head, from a packed copy of the cache.
  */
 public final class BlockSparseKernels {
     private BlockSparseKernels() {
@@ -27,6 +32,27 @@ public final class BlockSparseKernels {
     public static final int MAX_HEAD_DIM = 256;
     /** Stands for −∞ without producing NaN in {@code exp(m - m')}. */
     private static final float NEG = -3.0e38f;
+
+    /**
+     * {@link #decodeGroupOverBlocks}: query heads per work-group, keys per tile, and a work-item
+     * per (head, key) of a tile (as the index-list flash-decode of the attention package, whose
+     * layout and pipelining this kernel shares).
+     */
+    public static final int GROUP_HEADS = 4;
+    public static final int TILE_KEYS = 32;
+    public static final int GROUP_SIZE = GROUP_HEADS * TILE_KEYS;
+    /** A packed cached row as words of two fp16 (element 2p low, 2p + 1 high): d ≤ 2·PAIRS. */
+    public static final int PAIRS = 64;
+    /** Staging and values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
+    static final int LANES = GROUP_SIZE / PAIRS;
+    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i}. */
+    static final int HALF_TILE = TILE_KEYS / 2;
+    static final int SLICES = GROUP_SIZE / HALF_TILE;
+    /** Staged key rows are padded so that the 32 work-items of a warp reading their keys' words hit 32 banks. */
+    static final int KEY_ROW = PAIRS + 32 / HALF_TILE;
+    /** {@link #mergeChunks}: output channels per work-group, and the largest work-group. */
+    public static final int MERGE_CHANNELS = 32;
+    public static final int MERGE_GROUP = 1024;
 
     /**
      * Prefill: query t of head h (q is (hq, tokens, d)) attends the keys of every kept tile
@@ -214,5 +240,510 @@ public final class BlockSparseKernels {
                 out[h * d + c] = o / l;
             }
         }
+    }
+
+    /**
+     * Decode flash-decode over a list of key blocks shared by every query head, one work-group
+     * per (chunk, block of up to {@link #GROUP_HEADS} query heads of one KV head), so that each
+     * listed K and V row is read once per KV head. The list, ascending: the blocks
+     * {@code [0, rangeEnd0)}, then {@code blocks[0 .. counts[0])} if {@code listed} = 1 (a
+     * length known only on the device), then {@code [rangeStart1, rangeEnd1)}; block b covers
+     * keys {@code [b·block, min((b+1)·block, visible))}, and only the list's last block may be
+     * cut by {@code visible}. The listed keys are split evenly into {@code chunks} chunks of
+     * whole tiles (the grid's groups per head block), so any list length fills the grid;
+     * chunk c of head h leaves its online-softmax partial in slot {@code h·chunks + c} of the
+     * partials (merged by {@link #mergeChunks}; an empty chunk
+     * leaves m = −3e38, l = 0, acc = 0).
+     *
+     * <p>Grid: {@code chunks × GROUP_SIZE} by {@code hkv · ⌈(hq/hkv) / GROUP_HEADS⌉}, work-groups
+     * of {@code GROUP_SIZE × 1}. K and V are packed fp16 pairs {@code [hkv][capacity][⌈d/2⌉]}
+     * ints (d ≤ 2·{@link #PAIRS}); the logit scale is 1/√d. Per tile of {@link #TILE_KEYS} keys,
+     * while the work-group computes on one tile in local memory, each work-item has the next
+     * tile's 16 words of K and 16 of V in flight; each work-item forms two keys' dot products
+     * with every head over a slice of the pairs, the slices are summed per (head, key), the
+     * tile's maximum per head found by an atomic max over the scores that beat the running one,
+     * then each work-item accumulates one pair of output channels of every head.
+     */
+    @Kernel
+    public static void decodeGroupOverBlocks(KernelContext ctx, float[] q, int[] k, int[] v, int capacity,
+                                             int[] blocks, int[] counts, int listed, int rangeEnd0, int rangeStart1,
+                                             int rangeEnd1, int block, int visible, int hq, int hkv, int d, int chunks,
+                                             float[] partialMax, float[] partialSum, float[] partialAcc) {
+        int[] keyTile = ctx.allocateIntLocalArray(TILE_KEYS * KEY_ROW);
+        int[] valueTile = ctx.allocateIntLocalArray(TILE_KEYS * PAIRS);
+        float[] qs = ctx.allocateFloatLocalArray(GROUP_HEADS * 2 * PAIRS);
+        float[] weights = ctx.allocateFloatLocalArray(GROUP_HEADS * TILE_KEYS);
+        float[] corrections = ctx.allocateFloatLocalArray(GROUP_HEADS);
+        int[] rows = ctx.allocateIntLocalArray(2 * TILE_KEYS);
+        int[] tileMax = ctx.allocateIntLocalArray(GROUP_HEADS);
+        int t = ctx.localIdx;
+        int c = ctx.groupIdx;
+        // the heads of this work-group: a block of those sharing KV head kv
+        int group = hq / hkv;
+        int headBlocks = (group + GROUP_HEADS - 1) / GROUP_HEADS;
+        int kv = ctx.groupIdy / headBlocks;
+        int h0 = kv * group + (ctx.groupIdy - kv * headBlocks) * GROUP_HEADS;
+        int heads = KernelMath.min(GROUP_HEADS, (kv + 1) * group - h0);
+        int kvBase = kv * capacity;
+        // the list's keys: whole blocks, the last one cut at visible
+        int count = 0;
+        if (listed != 0) {
+            count = counts[0];
+        }
+        int listBlocks = rangeEnd0 + count + rangeEnd1 - rangeStart1;
+        int total = 0;
+        if (listBlocks > 0) {
+            int lastBlock = blockAt(blocks, count, rangeEnd0, rangeStart1, listBlocks - 1);
+            total = (listBlocks - 1) * block + KernelMath.min(block, visible - lastBlock * block);
+        }
+        int chunk = (total + chunks - 1) / chunks;
+        chunk = (chunk + TILE_KEYS - 1) / TILE_KEYS * TILE_KEYS;
+        int begin = c * chunk;
+        int end = KernelMath.min(begin + chunk, total);
+        int rowInts = (d + 1) / 2;
+        // this work-item's roles: word p of rows in lane (staging, values); keys kk, kk + HALF_TILE
+        // over a slice of the pairs (dot products); head g and key j (scores)
+        int p = t % PAIRS;
+        int lane = t / PAIRS;
+        int kk = t % HALF_TILE;
+        int slice = t / HALF_TILE;
+        int g = t / TILE_KEYS;
+        int j = t % TILE_KEYS;
+
+        float scale = KernelMath.rsqrt((float) d);
+        for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
+            int head = i / (2 * PAIRS);
+            int e = i - head * 2 * PAIRS;
+            float x = 0f;
+            if (head < heads && e < d) {
+                x = q[(h0 + head) * d + e] * scale;
+            }
+            qs[i] = x;
+        }
+        // rows of tile m in rows[(m % 2) · TILE_KEYS ...]: the first two now, then each two tiles ahead
+        int nextRow = -1;
+        if (t < TILE_KEYS) {
+            rows[t] = listRow(blocks, count, rangeEnd0, rangeStart1, block, kvBase, begin + t, end);
+            rows[TILE_KEYS + t] = listRow(blocks, count, rangeEnd0, rangeStart1, block, kvBase,
+                    begin + TILE_KEYS + t, end);
+            nextRow = listRow(blocks, count, rangeEnd0, rangeStart1, block, kvBase, begin + 2 * TILE_KEYS + t, end);
+        }
+        if (t < GROUP_HEADS) {
+            tileMax[t] = orderKey(NEG);
+        }
+        ctx.localBarrier();
+
+        float runningMax = NEG;  // of head g
+        float runningSum = 0f;   // of head g, over this work-item's keys j
+        float acc0 = 0f;         // head 0, channel 2p; acc1 channel 2p + 1; acc2, acc3 head 1...
+        float acc1 = 0f;
+        float acc2 = 0f;
+        float acc3 = 0f;
+        float acc4 = 0f;
+        float acc5 = 0f;
+        float acc6 = 0f;
+        float acc7 = 0f;
+        // the words of K and V in flight: rows lane + LANES·i of the coming tile, word p
+        int k0 = 0;
+        int k1 = 0;
+        int k2 = 0;
+        int k3 = 0;
+        int k4 = 0;
+        int k5 = 0;
+        int k6 = 0;
+        int k7 = 0;
+        int k8 = 0;
+        int k9 = 0;
+        int k10 = 0;
+        int k11 = 0;
+        int k12 = 0;
+        int k13 = 0;
+        int k14 = 0;
+        int k15 = 0;
+        int v0 = 0;
+        int v1 = 0;
+        int v2 = 0;
+        int v3 = 0;
+        int v4 = 0;
+        int v5 = 0;
+        int v6 = 0;
+        int v7 = 0;
+        int v8 = 0;
+        int v9 = 0;
+        int v10 = 0;
+        int v11 = 0;
+        int v12 = 0;
+        int v13 = 0;
+        int v14 = 0;
+        int v15 = 0;
+        // Round m stores tile m, loads tile m + 1 and computes tile m; round -1 loads tile 0 and
+        // computes an empty tile (so that every barrier is met by every work-item in every round).
+        for (int tile = begin - TILE_KEYS; tile < end; tile += TILE_KEYS) {
+            int m = (tile - begin) / TILE_KEYS;
+            int keys = 0;
+            if (m >= 0) {
+                keys = KernelMath.min(TILE_KEYS, end - tile);
+            }
+            ctx.localBarrier();  // the last tile is done with: this one's words go in
+            keyTile[lane * KEY_ROW + p] = k0;
+            keyTile[(lane + 1 * LANES) * KEY_ROW + p] = k1;
+            keyTile[(lane + 2 * LANES) * KEY_ROW + p] = k2;
+            keyTile[(lane + 3 * LANES) * KEY_ROW + p] = k3;
+            keyTile[(lane + 4 * LANES) * KEY_ROW + p] = k4;
+            keyTile[(lane + 5 * LANES) * KEY_ROW + p] = k5;
+            keyTile[(lane + 6 * LANES) * KEY_ROW + p] = k6;
+            keyTile[(lane + 7 * LANES) * KEY_ROW + p] = k7;
+            keyTile[(lane + 8 * LANES) * KEY_ROW + p] = k8;
+            keyTile[(lane + 9 * LANES) * KEY_ROW + p] = k9;
+            keyTile[(lane + 10 * LANES) * KEY_ROW + p] = k10;
+            keyTile[(lane + 11 * LANES) * KEY_ROW + p] = k11;
+            keyTile[(lane + 12 * LANES) * KEY_ROW + p] = k12;
+            keyTile[(lane + 13 * LANES) * KEY_ROW + p] = k13;
+            keyTile[(lane + 14 * LANES) * KEY_ROW + p] = k14;
+            keyTile[(lane + 15 * LANES) * KEY_ROW + p] = k15;
+            valueTile[lane * PAIRS + p] = v0;
+            valueTile[(lane + 1 * LANES) * PAIRS + p] = v1;
+            valueTile[(lane + 2 * LANES) * PAIRS + p] = v2;
+            valueTile[(lane + 3 * LANES) * PAIRS + p] = v3;
+            valueTile[(lane + 4 * LANES) * PAIRS + p] = v4;
+            valueTile[(lane + 5 * LANES) * PAIRS + p] = v5;
+            valueTile[(lane + 6 * LANES) * PAIRS + p] = v6;
+            valueTile[(lane + 7 * LANES) * PAIRS + p] = v7;
+            valueTile[(lane + 8 * LANES) * PAIRS + p] = v8;
+            valueTile[(lane + 9 * LANES) * PAIRS + p] = v9;
+            valueTile[(lane + 10 * LANES) * PAIRS + p] = v10;
+            valueTile[(lane + 11 * LANES) * PAIRS + p] = v11;
+            valueTile[(lane + 12 * LANES) * PAIRS + p] = v12;
+            valueTile[(lane + 13 * LANES) * PAIRS + p] = v13;
+            valueTile[(lane + 14 * LANES) * PAIRS + p] = v14;
+            valueTile[(lane + 15 * LANES) * PAIRS + p] = v15;
+            ctx.localBarrier();
+            // tile m's rows are read: tile m + 2's go in their place
+            if (t < TILE_KEYS && m >= 0) {
+                rows[m % 2 * TILE_KEYS + t] = nextRow;
+                nextRow = listRow(blocks, count, rangeEnd0, rangeStart1, block, kvBase, tile + 3 * TILE_KEYS + t, end);
+            }
+            // the next tile's words, in flight while this one is computed
+            int next = (m + 1) % 2 * TILE_KEYS + lane;
+            k0 = pairAt(k, rows[next], rowInts, p);
+            v0 = pairAt(v, rows[next], rowInts, p);
+            k1 = pairAt(k, rows[next + 1 * LANES], rowInts, p);
+            v1 = pairAt(v, rows[next + 1 * LANES], rowInts, p);
+            k2 = pairAt(k, rows[next + 2 * LANES], rowInts, p);
+            v2 = pairAt(v, rows[next + 2 * LANES], rowInts, p);
+            k3 = pairAt(k, rows[next + 3 * LANES], rowInts, p);
+            v3 = pairAt(v, rows[next + 3 * LANES], rowInts, p);
+            k4 = pairAt(k, rows[next + 4 * LANES], rowInts, p);
+            v4 = pairAt(v, rows[next + 4 * LANES], rowInts, p);
+            k5 = pairAt(k, rows[next + 5 * LANES], rowInts, p);
+            v5 = pairAt(v, rows[next + 5 * LANES], rowInts, p);
+            k6 = pairAt(k, rows[next + 6 * LANES], rowInts, p);
+            v6 = pairAt(v, rows[next + 6 * LANES], rowInts, p);
+            k7 = pairAt(k, rows[next + 7 * LANES], rowInts, p);
+            v7 = pairAt(v, rows[next + 7 * LANES], rowInts, p);
+            k8 = pairAt(k, rows[next + 8 * LANES], rowInts, p);
+            v8 = pairAt(v, rows[next + 8 * LANES], rowInts, p);
+            k9 = pairAt(k, rows[next + 9 * LANES], rowInts, p);
+            v9 = pairAt(v, rows[next + 9 * LANES], rowInts, p);
+            k10 = pairAt(k, rows[next + 10 * LANES], rowInts, p);
+            v10 = pairAt(v, rows[next + 10 * LANES], rowInts, p);
+            k11 = pairAt(k, rows[next + 11 * LANES], rowInts, p);
+            v11 = pairAt(v, rows[next + 11 * LANES], rowInts, p);
+            k12 = pairAt(k, rows[next + 12 * LANES], rowInts, p);
+            v12 = pairAt(v, rows[next + 12 * LANES], rowInts, p);
+            k13 = pairAt(k, rows[next + 13 * LANES], rowInts, p);
+            v13 = pairAt(v, rows[next + 13 * LANES], rowInts, p);
+            k14 = pairAt(k, rows[next + 14 * LANES], rowInts, p);
+            v14 = pairAt(v, rows[next + 14 * LANES], rowInts, p);
+            k15 = pairAt(k, rows[next + 15 * LANES], rowInts, p);
+            v15 = pairAt(v, rows[next + 15 * LANES], rowInts, p);
+            // dot products of keys kk and kk + HALF_TILE with each head, over a slice of the pairs
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            float b0 = 0f;
+            float b1 = 0f;
+            float b2 = 0f;
+            float b3 = 0f;
+            for (int i = slice; i < PAIRS; i += SLICES) {
+                int x = keyTile[kk * KEY_ROW + i];
+                int y = keyTile[(kk + HALF_TILE) * KEY_ROW + i];
+                float xl = lowHalf(x);
+                float xh = highHalf(x);
+                float yl = lowHalf(y);
+                float yh = highHalf(y);
+                float ql = qs[2 * i];
+                float qh = qs[2 * i + 1];
+                a0 += ql * xl + qh * xh;
+                b0 += ql * yl + qh * yh;
+                ql = qs[2 * PAIRS + 2 * i];
+                qh = qs[2 * PAIRS + 2 * i + 1];
+                a1 += ql * xl + qh * xh;
+                b1 += ql * yl + qh * yh;
+                ql = qs[4 * PAIRS + 2 * i];
+                qh = qs[4 * PAIRS + 2 * i + 1];
+                a2 += ql * xl + qh * xh;
+                b2 += ql * yl + qh * yh;
+                ql = qs[6 * PAIRS + 2 * i];
+                qh = qs[6 * PAIRS + 2 * i + 1];
+                a3 += ql * xl + qh * xh;
+                b3 += ql * yl + qh * yh;
+            }
+            ctx.localBarrier();
+            // the key tile is read: it holds the slices' sums now, [slice][head][key] as float bits
+            int base = slice * GROUP_HEADS * TILE_KEYS + kk;
+            keyTile[base] = KernelMath.floatToIntBits(a0);
+            keyTile[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
+            keyTile[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
+            keyTile[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
+            keyTile[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
+            keyTile[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
+            keyTile[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
+            keyTile[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
+            ctx.localBarrier();
+
+            // the logit of head g and key j; a new maximum goes to tileMax[g]
+            boolean valid = j < keys && g < heads;
+            float s = NEG;
+            if (valid) {
+                s = 0f;
+                for (int i = 0; i < SLICES; i++) {
+                    s += KernelMath.intBitsToFloat(keyTile[(i * GROUP_HEADS + g) * TILE_KEYS + j]);
+                }
+                if (s > runningMax) {
+                    ctx.atomicMax(tileMax, g, orderKey(s));
+                }
+            }
+            ctx.localBarrier();
+            float newMax = KernelMath.max(runningMax, fromOrderKey(tileMax[g]));
+            float correction = KernelMath.exp(runningMax - newMax);
+            float w = 0f;
+            if (valid) {
+                w = KernelMath.exp(s - newMax);
+            }
+            weights[g * TILE_KEYS + j] = w;
+            runningSum = runningSum * correction + w;
+            runningMax = newMax;
+            if (j == 0) {
+                corrections[g] = correction;
+            }
+            ctx.localBarrier();
+
+            // output channels 2p and 2p + 1 of every head, over keys lane, lane + LANES, ...
+            if (t < GROUP_HEADS) {
+                tileMax[t] = orderKey(NEG);  // read above, before the barrier
+            }
+            float c0 = corrections[0];
+            float c1 = corrections[1];
+            float c2 = corrections[2];
+            float c3 = corrections[3];
+            acc0 *= c0;
+            acc1 *= c0;
+            acc2 *= c1;
+            acc3 *= c1;
+            acc4 *= c2;
+            acc5 *= c2;
+            acc6 *= c3;
+            acc7 *= c3;
+            for (int r = lane; r < keys; r += LANES) {
+                int x = valueTile[r * PAIRS + p];
+                float lo = lowHalf(x);
+                float hi = highHalf(x);
+                float w0 = weights[r];
+                float w1 = weights[TILE_KEYS + r];
+                float w2 = weights[2 * TILE_KEYS + r];
+                float w3 = weights[3 * TILE_KEYS + r];
+                acc0 += w0 * lo;
+                acc1 += w0 * hi;
+                acc2 += w1 * lo;
+                acc3 += w1 * hi;
+                acc4 += w2 * lo;
+                acc5 += w2 * hi;
+                acc6 += w3 * lo;
+                acc7 += w3 * hi;
+            }
+        }
+        ctx.localBarrier();
+
+        // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
+        weights[g * TILE_KEYS + j] = runningSum;
+        int base = lane * GROUP_HEADS * 2 * PAIRS + p;
+        valueTile[base] = KernelMath.floatToIntBits(acc0);
+        valueTile[base + PAIRS] = KernelMath.floatToIntBits(acc1);
+        valueTile[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
+        valueTile[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
+        valueTile[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
+        valueTile[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
+        valueTile[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
+        valueTile[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
+        ctx.localBarrier();
+        if (g < heads) {
+            int partial = (h0 + g) * chunks + c;
+            if (j == 0) {
+                float sum = 0f;
+                for (int i = 0; i < TILE_KEYS; i++) {
+                    sum += weights[g * TILE_KEYS + i];
+                }
+                partialMax[partial] = runningMax;
+                partialSum[partial] = sum;
+            }
+            for (int word = j; word < PAIRS; word += TILE_KEYS) {
+                float lo = 0f;
+                float hi = 0f;
+                for (int i = 0; i < LANES; i++) {
+                    int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
+                    lo += KernelMath.intBitsToFloat(valueTile[at]);
+                    hi += KernelMath.intBitsToFloat(valueTile[at + PAIRS]);
+                }
+                if (2 * word < d) {
+                    partialAcc[partial * d + 2 * word] = lo;
+                }
+                if (2 * word + 1 < d) {
+                    partialAcc[partial * d + 2 * word + 1] = hi;
+                }
+            }
+        }
+    }
+
+    /**
+     * Merges each head's chunk partials of {@link #decodeGroupOverBlocks}:
+     * {@code out[h] = Σ_c e^(m_c − M) acc_c / Σ_c e^(m_c − M) l_c}, M the largest m_c; 0 for an
+     * empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
+     * {@code L × 1}, L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}: each
+     * work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes striding
+     * over the chunks in two passes (the largest m, then the weighted sums), so that no load waits
+     * on the one before.
+     */
+    @Kernel
+    public static void mergeChunks(KernelContext ctx, float[] partialMax, float[] partialSum, float[] partialAcc,
+                                   float[] out, int hq, int d, int chunks) {
+        float[] accs = ctx.allocateFloatLocalArray(MERGE_GROUP);
+        float[] laneValues = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        int t = ctx.localIdx;
+        int h = ctx.groupIdy;
+        int lanes = ctx.localGroupSizeX / MERGE_CHANNELS;
+        int lane = t / MERGE_CHANNELS;
+        int channel = t - lane * MERGE_CHANNELS;
+        int e = ctx.groupIdx * MERGE_CHANNELS + channel;
+        float m = NEG;
+        int c = lane;
+        while (c + 3 * lanes < chunks) {
+            int i = h * chunks + c;
+            m = KernelMath.max(KernelMath.max(m, KernelMath.max(partialMax[i], partialMax[i + lanes])),
+                    KernelMath.max(partialMax[i + 2 * lanes], partialMax[i + 3 * lanes]));
+            c += 4 * lanes;
+        }
+        while (c < chunks) {
+            m = KernelMath.max(m, partialMax[h * chunks + c]);
+            c += lanes;
+        }
+        if (channel == 0) {
+            laneValues[lane] = m;
+        }
+        ctx.localBarrier();
+        float top = NEG;
+        for (int i = 0; i < lanes; i++) {
+            top = KernelMath.max(top, laneValues[i]);
+        }
+        ctx.localBarrier();  // the lanes' maxima are read: their sums go there
+        // four chunks in flight per work-item (channel e clamped for the loads, its sum dropped past d)
+        int ec = KernelMath.min(e, d - 1);
+        float sum = 0f;
+        float acc = 0f;
+        c = lane;
+        while (c + 3 * lanes < chunks) {
+            int i = h * chunks + c;
+            float w0 = KernelMath.exp(partialMax[i] - top);
+            float w1 = KernelMath.exp(partialMax[i + lanes] - top);
+            float w2 = KernelMath.exp(partialMax[i + 2 * lanes] - top);
+            float w3 = KernelMath.exp(partialMax[i + 3 * lanes] - top);
+            sum += w0 * partialSum[i] + w1 * partialSum[i + lanes] + w2 * partialSum[i + 2 * lanes]
+                    + w3 * partialSum[i + 3 * lanes];
+            acc += w0 * partialAcc[i * d + ec] + w1 * partialAcc[(i + lanes) * d + ec]
+                    + w2 * partialAcc[(i + 2 * lanes) * d + ec] + w3 * partialAcc[(i + 3 * lanes) * d + ec];
+            c += 4 * lanes;
+        }
+        while (c < chunks) {
+            int i = h * chunks + c;
+            float w = KernelMath.exp(partialMax[i] - top);
+            sum += w * partialSum[i];
+            acc += w * partialAcc[i * d + ec];
+            c += lanes;
+        }
+        accs[t] = acc;
+        if (channel == 0) {
+            laneValues[lane] = sum;
+        }
+        ctx.localBarrier();
+        if (lane == 0 && e < d) {
+            float a = 0f;
+            float s = 0f;
+            for (int i = 0; i < lanes; i++) {
+                a += accs[i * MERGE_CHANNELS + channel];
+                s += laneValues[i];
+            }
+            float o = 0f;
+            if (s > 0f) {
+                o = a / s;
+            }
+            out[h * d + e] = o;
+        }
+    }
+
+    /** Block i of the list {@code [0, rangeEnd0)}, {@code blocks[0 .. count)}, {@code [rangeStart1, ...)}. */
+    static int blockAt(int[] blocks, int count, int rangeEnd0, int rangeStart1, int i) {
+        int b = i;
+        if (i >= rangeEnd0 + count) {
+            b = rangeStart1 + i - rangeEnd0 - count;
+        } else if (i >= rangeEnd0) {
+            b = blocks[i - rangeEnd0];
+        }
+        return b;
+    }
+
+    /** The cache row of the list's key x (KV head at row kvBase); -1 from {@code end} on. */
+    static int listRow(int[] blocks, int count, int rangeEnd0, int rangeStart1, int block, int kvBase, int x,
+                       int end) {
+        int row = -1;
+        if (x < end) {
+            int i = x / block;
+            row = kvBase + blockAt(blocks, count, rangeEnd0, rangeStart1, i) * block + x - i * block;
+        }
+        return row;
+    }
+
+    /** Word p of packed row {@code row}; 0 for row -1 and past the row. */
+    static int pairAt(int[] a, int row, int rowInts, int p) {
+        int word = 0;
+        if (row >= 0 && p < rowInts) {
+            word = a[row * rowInts + p];
+        }
+        return word;
+    }
+
+    static float lowHalf(int packed) {
+        return KernelMath.halfToFloat((short) (packed & 0xFFFF));
+    }
+
+    static float highHalf(int packed) {
+        return KernelMath.halfToFloat((short) (packed >>> 16));
+    }
+
+    /** Float bits as an int whose signed order is the float order (no NaN expected). */
+    static int orderKey(float x) {
+        int bits = KernelMath.floatToIntBits(x);
+        if (bits < 0) {
+            bits = bits ^ 0x7FFFFFFF;
+        }
+        return bits;
+    }
+
+    static float fromOrderKey(int key) {
+        int bits = key;
+        if (bits < 0) {
+            bits = bits ^ 0x7FFFFFFF;
+        }
+        return KernelMath.intBitsToFloat(bits);
     }
 }

@@ -20,6 +20,20 @@ public final class SketchKernels {
 
     /** Largest padded dimension n the Hadamard kernel holds in local memory (2 KB). */
     public static final int MAX_PADDED_DIM = 512;
+    /** {@link #decodeBlockLogits}: the largest padded head dimension (so m ≤ 128 too) and query heads per KV head. */
+    public static final int DECODE_MAX_DIM = 128;
+    public static final int DECODE_MAX_GROUP = 8;
+    /** {@link #decodeBlockLogits}: key blocks per work-group of the new query's row. */
+    public static final int LOGIT_TILE = 64;
+    /** {@link #decodeBlockLogits}: work-items per head summing the tile's statistics, each over LOGIT_TILE / this blocks. */
+    static final int STAT_LANES = 8;
+    /** {@link #decodeBlockScores}: key blocks per work-group. */
+    public static final int SCORE_COLS = 16;
+    /** {@link #decodeBlockScores}: the most (query head, recent query) rows, whose statistics it holds locally. */
+    public static final int MAX_SCORE_ROWS = 2048;
+    /** {@link #decodeBlockScores}: work-items per new query's row combining its tile statistics; the most query heads. */
+    static final int TILE_LANES = 8;
+    public static final int MAX_SCORE_HEADS = 64;
 
     /**
      * Block means of fp32 rows: for each head and each block {@code jb} in
@@ -178,56 +192,443 @@ public final class SketchKernels {
     }
 
     /**
-     * Decode, first of three: the logits {@code scale * q̃·k̃} of the {@code rows} recent
-     * queries of every head against all {@code cols} key blocks, one work-item per logit.
+     * Decode, first of two (with {@link #decodeBlockScores}): brings the block logits
+     * {@code logits[h][r][j] = logitScale · q̃_{h,r}·k̃_{g,j}} of every head h, recent query r
+     * (ring slot, {@code r < recentRows}) and key block j up to date, computing only what
+     * changed: the new query's row (ring slot {@code slot}) over every block, and every row
+     * over the blocks {@code [firstBlock, blockTotal)} whose keys changed. It also keeps each
+     * row's softmax statistics over the settled blocks {@code [0, stableEnd)} (blocks whose
+     * keys can no longer change), so that the scores need not read whole rows twice:
+     * {@code stable[h][r]} = (maximum, sum of exp(logit − maximum)) for the old rows, moved
+     * from {@code [0, foldFrom)} to {@code [0, stableEnd)} (or emptied when {@code reset} = 1);
+     * the new row's comes per tile in {@code tileStats[h][J]}. Two kinds of work-group, with
+     * the same barriers in the same order:
+     * <ul>
+     * <li>the first {@code hkv · stableTiles}: KV head g, tile J of {@link #LOGIT_TILE} blocks
+     * below {@code firstBlock}: sketches the new query of each of g's heads, reads the tile's
+     * k̃, writes the new row's logits there and their statistics over the tile's settled
+     * blocks;</li>
+     * <li>then one per query head h: sketches the new query into ring slot {@code slot},
+     * updates the old rows' statistics, and for each changed block b in turn pools it (the
+     * mean of its cached keys up to {@code visible}), sketches it and writes the logits of all
+     * of h's rows at b. The first head of each KV head also writes k̃_b, and packs the cache
+     * rows {@code [packFrom, visible)} of its blocks as fp16 pairs ({@code [hkv][capacity][⌈d/2⌉]}
+     * ints, element 2p low).</li>
+     * </ul>
+     * Sketches as {@link #hadamardSketch}; d ≤ n ≤ {@link #DECODE_MAX_DIM}, hq/hkv ≤
+     * {@link #DECODE_MAX_GROUP}. Grid: {@code (hkv·stableTiles + hq) · L}, work-groups of L.
      *
-     * @param qs     sketched queries, query i of head h at {@code h*qHeadStride + i*m}
-     * @param ks     sketched key blocks, block j of key head g at {@code g*kHeadStride + j*m}
-     * @param logits (hq*rows, cols)
+     * @param k         the key cache, fp16 (hkv, capacity, d); v the values, for packing
+     * @param qRing     sketched recent queries, (hq, slots, m)
+     * @param kSketch   sketched key blocks, (hkv, capBlocks, m)
+     * @param logits    (hq, slots, capBlocks)
+     * @param stable    (hq, slots, 2)
+     * @param tileStats (hq, tileStride, 2)
      */
     @Kernel
-    public static void queryBlockLogits(float[] qs, int qHeadStride, float[] ks, int kHeadStride, int hq, int hkv,
-                                        int rows, int cols, int m, float scale, float[] logits) {
-        for (@Parallel int j = 0; j < cols; j++) {
-            for (@Parallel int hi = 0; hi < hq * rows; hi++) {
-                int h = hi / rows;
-                int qBase = h * qHeadStride + (hi % rows) * m;
-                int kBase = (h / (hq / hkv)) * kHeadStride + j * m;
-                logits[hi * cols + j] = scale * dot(qs, qBase, ks, kBase, m);
+    public static void decodeBlockLogits(KernelContext ctx, float[] q, short[] k, short[] v, int[] kPairs,
+                                         int[] vPairs, int capacity, int hq, int hkv, int d, int n, float[] signs,
+                                         int[] keep, int m, float sketchScale, int block, int visible, int firstBlock,
+                                         int blockTotal, int stableEnd, int foldFrom, int reset, int packFrom,
+                                         int capBlocks, int slots, int recentRows, int slot, float logitScale,
+                                         int stableTiles, int tileStride, float[] qRing, float[] kSketch,
+                                         float[] logits, float[] stable, float[] tileStats) {
+        float[] buf = ctx.allocateFloatLocalArray(DECODE_MAX_GROUP * DECODE_MAX_DIM);
+        float[] qs = ctx.allocateFloatLocalArray(DECODE_MAX_GROUP * DECODE_MAX_DIM);
+        float[] tile = ctx.allocateFloatLocalArray(LOGIT_TILE * (DECODE_MAX_DIM + 1));
+        int lid = ctx.localIdx;
+        int size = ctx.localGroupSizeX;
+        int group = hq / hkv;
+        int rowInts = (d + 1) / 2;
+        int stableGroups = hkv * stableTiles;
+        // the new query's row over a tile of earlier blocks, or one head's rows over the changed blocks
+        int perHead = 0;
+        if (ctx.groupIdx >= stableGroups) {
+            perHead = 1;
+        }
+        int kv = ctx.groupIdx / KernelMath.max(stableTiles, 1);
+        int tileIndex = ctx.groupIdx - kv * stableTiles;
+        int firstCol = tileIndex * LOGIT_TILE;
+        int cols = KernelMath.min(LOGIT_TILE, firstBlock - firstCol);
+        int h = ctx.groupIdx - stableGroups;
+        int heads = group;
+        int head0 = kv * group;
+        int rounds = 1;
+        if (perHead == 1) {
+            kv = h / group;
+            heads = 1;
+            head0 = h;
+            rounds = blockTotal - firstBlock;
+        }
+        int kvRows = kv * capacity;
+
+        // the new queries times the signs; the old rows' statistics over the newly settled blocks, in quarters
+        for (int i = lid; i < heads * n; i += size) {
+            int e = i % n;
+            float x = 0.0f;
+            if (e < d) {
+                x = q[(head0 + i / n) * d + e];
+            }
+            buf[i] = x * signs[e];
+        }
+        if (perHead == 1) {
+            for (int i = lid; i < recentRows * 4; i += size) {
+                int base = (h * slots + i / 4) * capBlocks;
+                float max = -3.0e38f;
+                float sum = 0.0f;
+                if (reset == 0) {
+                    for (int j = foldFrom + i % 4; j < stableEnd; j += 4) {
+                        float x = logits[base + j];
+                        float top = KernelMath.max(max, x);
+                        sum = sum * KernelMath.exp(max - top) + KernelMath.exp(x - top);
+                        max = top;
+                    }
+                }
+                tile[2 * i] = max;
+                tile[2 * i + 1] = sum;
             }
         }
-    }
+        ctx.localBarrier();
+        // unnormalised Walsh–Hadamard transform of each vector, butterflies of span s
+        for (int s = 1; s < n; s *= 2) {
+            for (int p = lid; p < heads * (n / 2); p += size) {
+                int vec = p / (n / 2);
+                int pp = p - vec * (n / 2);
+                int i = vec * n + (pp / s) * 2 * s + pp % s;
+                float a = buf[i];
+                float c = buf[i + s];
+                buf[i] = a + c;
+                buf[i + s] = a - c;
+            }
+            ctx.localBarrier();
+        }
+        for (int i = lid; i < heads * m; i += size) {
+            int c = i % m;
+            float x = buf[(i / m) * n + keep[c]] * sketchScale;
+            qs[(i / m) * DECODE_MAX_DIM + c] = x;
+            if (perHead == 1) {
+                qRing[(h * slots + slot) * m + c] = x;
+            }
+        }
+        if (perHead == 1) {
+            for (int r = lid; r < recentRows; r += size) {
+                if (r != slot) {
+                    int at = (h * slots + r) * 2;
+                    float max = -3.0e38f;
+                    float sum = 0.0f;
+                    if (reset == 0) {
+                        max = stable[at];
+                        sum = stable[at + 1];
+                    }
+                    for (int p = 4 * r; p < 4 * r + 4; p++) {
+                        float top = KernelMath.max(max, tile[2 * p]);
+                        sum = sum * KernelMath.exp(max - top) + tile[2 * p + 1] * KernelMath.exp(tile[2 * p] - top);
+                        max = top;
+                    }
+                    stable[at] = max;
+                    stable[at + 1] = sum;
+                }
+            }
+        }
+        ctx.localBarrier();
 
-    /** Decode, second: per row of {@code logits} (rowCount, cols), its maximum and sum of exponentials. */
-    @Kernel
-    public static void logitRowStats(float[] logits, int rowCount, int cols, float[] stats) {
-        for (@Parallel int i = 0; i < rowCount; i++) {
-            float max = -3.0e38f;
-            for (int j = 0; j < cols; j++) {
-                max = KernelMath.max(max, logits[i * cols + j]);
+        for (int round = 0; round < rounds; round++) {
+            int b = firstBlock + round;
+            int start = b * block;
+            int end = KernelMath.min(start + block, visible);
+            // block b's mean key times the signs (and its new rows packed); or the tile's k̃
+            if (perHead == 1) {
+                for (int e = lid; e < n; e += size) {
+                    float x = 0.0f;
+                    if (e < d) {
+                        x = meanOfRows(k, (kvRows + start) * d + e, d, end - start) * signs[e];
+                    }
+                    buf[e] = x;
+                }
+                if (h % group == 0) {
+                    int from = KernelMath.max(start, packFrom);
+                    for (int i = lid; i < (end - from) * rowInts; i += size) {
+                        int row = kvRows + from + i / rowInts;
+                        int word = i % rowInts;
+                        int e = row * d + 2 * word;
+                        int kHigh = 0;
+                        int vHigh = 0;
+                        if (2 * word + 1 < d) {
+                            kHigh = k[e + 1] << 16;
+                            vHigh = v[e + 1] << 16;
+                        }
+                        kPairs[row * rowInts + word] = (k[e] & 0xFFFF) | kHigh;
+                        vPairs[row * rowInts + word] = (v[e] & 0xFFFF) | vHigh;
+                    }
+                }
+            } else {
+                // the tile is cols·m consecutive floats: eight loads in flight per work-item
+                int from = (kv * capBlocks + firstCol) * m;
+                int count = cols * m;
+                for (int i = lid; i < count; i += 8 * size) {
+                    float x0 = kSketch[from + i];
+                    float x1 = kSketch[from + KernelMath.min(i + size, count - 1)];
+                    float x2 = kSketch[from + KernelMath.min(i + 2 * size, count - 1)];
+                    float x3 = kSketch[from + KernelMath.min(i + 3 * size, count - 1)];
+                    float x4 = kSketch[from + KernelMath.min(i + 4 * size, count - 1)];
+                    float x5 = kSketch[from + KernelMath.min(i + 5 * size, count - 1)];
+                    float x6 = kSketch[from + KernelMath.min(i + 6 * size, count - 1)];
+                    float x7 = kSketch[from + KernelMath.min(i + 7 * size, count - 1)];
+                    tile[tileAt(i, m)] = x0;
+                    if (i + size < count) {
+                        tile[tileAt(i + size, m)] = x1;
+                    }
+                    if (i + 2 * size < count) {
+                        tile[tileAt(i + 2 * size, m)] = x2;
+                    }
+                    if (i + 3 * size < count) {
+                        tile[tileAt(i + 3 * size, m)] = x3;
+                    }
+                    if (i + 4 * size < count) {
+                        tile[tileAt(i + 4 * size, m)] = x4;
+                    }
+                    if (i + 5 * size < count) {
+                        tile[tileAt(i + 5 * size, m)] = x5;
+                    }
+                    if (i + 6 * size < count) {
+                        tile[tileAt(i + 6 * size, m)] = x6;
+                    }
+                    if (i + 7 * size < count) {
+                        tile[tileAt(i + 7 * size, m)] = x7;
+                    }
+                }
             }
-            float sum = 0.0f;
-            for (int j = 0; j < cols; j++) {
-                sum += KernelMath.exp(logits[i * cols + j] - max);
+            ctx.localBarrier();
+            // unnormalised Walsh–Hadamard transform of each vector, butterflies of span s
+            for (int s = 1; s < n; s *= 2) {
+                for (int p = lid; p < perHead * (n / 2); p += size) {
+                    int vec = p / (n / 2);
+                    int pp = p - vec * (n / 2);
+                    int i = vec * n + (pp / s) * 2 * s + pp % s;
+                    float a = buf[i];
+                    float c = buf[i + s];
+                    buf[i] = a + c;
+                    buf[i + s] = a - c;
+                }
+                ctx.localBarrier();
             }
-            stats[i * 2] = max;
-            stats[i * 2 + 1] = sum;
+            // block b's k̃; or the new row over the tile (kept locally for its statistics)
+            if (perHead == 1) {
+                for (int c = lid; c < m; c += size) {
+                    float x = buf[keep[c]] * sketchScale;
+                    qs[DECODE_MAX_DIM + c] = x;
+                    if (h % group == 0) {
+                        kSketch[(kv * capBlocks + b) * m + c] = x;
+                    }
+                }
+            } else {
+                for (int i = lid; i < heads * cols; i += size) {
+                    int head = i / cols;
+                    int j = i - head * cols;
+                    float dot = 0.0f;
+                    for (int c = 0; c < m; c++) {
+                        dot += qs[head * DECODE_MAX_DIM + c] * tile[j * (DECODE_MAX_DIM + 1) + c];
+                    }
+                    float logit = dot * logitScale;
+                    logits[((head0 + head) * slots + slot) * capBlocks + firstCol + j] = logit;
+                    buf[i] = logit;
+                }
+            }
+            ctx.localBarrier();
+            // h's rows at block b in quarter dot products; or the tile's statistics over its settled blocks
+            if (perHead == 1) {
+                for (int i = lid; i < recentRows * 4; i += size) {
+                    int r = i / 4;
+                    float dot = 0.0f;
+                    for (int c = i % 4; c < m; c += 4) {
+                        float x = qs[c];
+                        if (r != slot) {
+                            x = qRing[(h * slots + r) * m + c];
+                        }
+                        dot += x * qs[DECODE_MAX_DIM + c];
+                    }
+                    tile[i] = dot;
+                }
+            } else {
+                int settled = KernelMath.max(0, KernelMath.min(cols, stableEnd - firstCol));
+                for (int i = lid; i < heads * STAT_LANES; i += size) {
+                    int head = i / STAT_LANES;
+                    float max = -3.0e38f;
+                    for (int j = i % STAT_LANES; j < settled; j += STAT_LANES) {
+                        max = KernelMath.max(max, buf[head * cols + j]);
+                    }
+                    float sum = 0.0f;
+                    for (int j = i % STAT_LANES; j < settled; j += STAT_LANES) {
+                        sum += KernelMath.exp(buf[head * cols + j] - max);
+                    }
+                    qs[2 * i] = max;
+                    qs[2 * i + 1] = sum;
+                }
+            }
+            ctx.localBarrier();
+            // h's logits at block b; or the tile's statistics of each head from its lanes'
+            if (perHead == 1) {
+                for (int r = lid; r < recentRows; r += size) {
+                    float dot = tile[4 * r] + tile[4 * r + 1] + tile[4 * r + 2] + tile[4 * r + 3];
+                    logits[(h * slots + r) * capBlocks + b] = dot * logitScale;
+                }
+            } else {
+                for (int head = lid; head < heads; head += size) {
+                    float max = -3.0e38f;
+                    float sum = 0.0f;
+                    for (int l = head * STAT_LANES; l < head * STAT_LANES + STAT_LANES; l++) {
+                        float top = KernelMath.max(max, qs[2 * l]);
+                        sum = sum * KernelMath.exp(max - top) + qs[2 * l + 1] * KernelMath.exp(qs[2 * l] - top);
+                        max = top;
+                    }
+                    int at = ((head0 + head) * tileStride + tileIndex) * 2;
+                    tileStats[at] = max;
+                    tileStats[at + 1] = sum;
+                }
+            }
+            ctx.localBarrier();
         }
     }
 
     /**
-     * Decode, third: {@code r[j]} = the mean over the rows of {@code logits} (every head's
-     * recent queries) of each row's softmax. Sums to 1.
+     * Decode, second: block j's score {@code r[j]} = the mean over the rows (head h, recent
+     * query r) of each row's softmax over the blocks {@code [0, cols)}, for {@code j < cols};
+     * and the running block matrix's current row moves towards it:
+     * {@code a[row][j] += (r[j] − a[row][j]) · weight} (weight 1/(n+1) keeps the row the mean
+     * of its n+1 scores). A row's statistics are its settled ones ({@code stable}, or for the
+     * new query's row in ring slot {@code slot} its {@code stableTiles} tile statistics, which
+     * the first work-group stores as its settled ones) combined with its logits at the blocks
+     * {@code [stableEnd, cols)}; see {@link #decodeBlockLogits}. A work-group per
+     * {@link #SCORE_COLS} blocks, its L / SCORE_COLS lanes striding over the rows. Grid:
+     * {@code ⌈cols / SCORE_COLS⌉ · L}, work-groups of L (a multiple of SCORE_COLS, at most
+     * 1024); hq·recentRows ≤ {@link #MAX_SCORE_ROWS}, hq ≤ {@link #MAX_SCORE_HEADS}.
      */
     @Kernel
-    public static void meanSoftmax(float[] logits, float[] stats, int rowCount, int cols, float[] r) {
-        for (@Parallel int j = 0; j < cols; j++) {
-            float acc = 0.0f;
-            for (int i = 0; i < rowCount; i++) {
-                acc += KernelMath.exp(logits[i * cols + j] - stats[i * 2]) / stats[i * 2 + 1];
+    public static void decodeBlockScores(KernelContext ctx, float[] logits, float[] stable, float[] tileStats,
+                                         int tileStride, int stableTiles, int stableEnd, int hq, int slots,
+                                         int recentRows, int slot, int capBlocks, int cols, float[] a, int aStride,
+                                         int row, float weight, float[] r) {
+        float[] maxima = ctx.allocateFloatLocalArray(MAX_SCORE_ROWS);
+        float[] scales = ctx.allocateFloatLocalArray(MAX_SCORE_ROWS);
+        int[] bases = ctx.allocateIntLocalArray(MAX_SCORE_ROWS);
+        float[] sums = ctx.allocateFloatLocalArray(1024);
+        float[] tileMax = ctx.allocateFloatLocalArray(MAX_SCORE_HEADS * TILE_LANES);
+        float[] tileSum = ctx.allocateFloatLocalArray(MAX_SCORE_HEADS * TILE_LANES);
+        int lid = ctx.localIdx;
+        int size = ctx.localGroupSizeX;
+        int rows = hq * recentRows;
+        // the new rows' settled statistics: TILE_LANES work-items per head, each over every TILE_LANES-th tile
+        for (int i = lid; i < hq * TILE_LANES; i += size) {
+            int base = (i / TILE_LANES) * tileStride;
+            float max = -3.0e38f;
+            float sum = 0.0f;
+            for (int t = i % TILE_LANES; t < stableTiles; t += TILE_LANES) {
+                float m = tileStats[(base + t) * 2];
+                float top = KernelMath.max(max, m);
+                sum = sum * KernelMath.exp(max - top) + tileStats[(base + t) * 2 + 1] * KernelMath.exp(m - top);
+                max = top;
             }
-            r[j] = acc / rowCount;
+            tileMax[i] = max;
+            tileSum[i] = sum;
         }
+        ctx.localBarrier();
+        for (int i = lid; i < rows; i += size) {
+            int h = i / recentRows;
+            int at = h * slots + i % recentRows;
+            float max = -3.0e38f;
+            float sum = 0.0f;
+            if (i % recentRows == slot) {
+                for (int l = h * TILE_LANES; l < h * TILE_LANES + TILE_LANES; l++) {
+                    float top = KernelMath.max(max, tileMax[l]);
+                    sum = sum * KernelMath.exp(max - top) + tileSum[l] * KernelMath.exp(tileMax[l] - top);
+                    max = top;
+                }
+                if (ctx.groupIdx == 0) {
+                    stable[at * 2] = max;
+                    stable[at * 2 + 1] = sum;
+                }
+            } else {
+                max = stable[at * 2];
+                sum = stable[at * 2 + 1];
+            }
+            for (int j = stableEnd; j < cols; j++) {
+                float x = logits[at * capBlocks + j];
+                float top = KernelMath.max(max, x);
+                sum = sum * KernelMath.exp(max - top) + KernelMath.exp(x - top);
+                max = top;
+            }
+            maxima[i] = max;
+            scales[i] = 1.0f / sum;
+            bases[i] = at * capBlocks;
+        }
+        ctx.localBarrier();
+        int c = lid % SCORE_COLS;
+        int lanes = size / SCORE_COLS;
+        int j = ctx.groupIdx * SCORE_COLS + c;
+        float acc = 0.0f;
+        if (j < cols) {
+            // eight rows in flight per work-item
+            int i = lid / SCORE_COLS;
+            while (i + 7 * lanes < rows) {
+                float x0 = logits[bases[i] + j];
+                float x1 = logits[bases[i + lanes] + j];
+                float x2 = logits[bases[i + 2 * lanes] + j];
+                float x3 = logits[bases[i + 3 * lanes] + j];
+                float x4 = logits[bases[i + 4 * lanes] + j];
+                float x5 = logits[bases[i + 5 * lanes] + j];
+                float x6 = logits[bases[i + 6 * lanes] + j];
+                float x7 = logits[bases[i + 7 * lanes] + j];
+                acc += KernelMath.exp(x0 - maxima[i]) * scales[i]
+                        + KernelMath.exp(x1 - maxima[i + lanes]) * scales[i + lanes]
+                        + KernelMath.exp(x2 - maxima[i + 2 * lanes]) * scales[i + 2 * lanes]
+                        + KernelMath.exp(x3 - maxima[i + 3 * lanes]) * scales[i + 3 * lanes]
+                        + KernelMath.exp(x4 - maxima[i + 4 * lanes]) * scales[i + 4 * lanes]
+                        + KernelMath.exp(x5 - maxima[i + 5 * lanes]) * scales[i + 5 * lanes]
+                        + KernelMath.exp(x6 - maxima[i + 6 * lanes]) * scales[i + 6 * lanes]
+                        + KernelMath.exp(x7 - maxima[i + 7 * lanes]) * scales[i + 7 * lanes];
+                i += 8 * lanes;
+            }
+            while (i < rows) {
+                acc += KernelMath.exp(logits[bases[i] + j] - maxima[i]) * scales[i];
+                i += lanes;
+            }
+        }
+        sums[lid] = acc;
+        ctx.localBarrier();
+        if (lid < SCORE_COLS && j < cols) {
+            float total = 0.0f;
+            for (int i = lid; i < size; i += SCORE_COLS) {
+                total += sums[i];
+            }
+            float score = total / rows;
+            r[j] = score;
+            float old = a[row * aStride + j];
+            a[row * aStride + j] = old + (score - old) * weight;
+        }
+    }
+
+    /** Where element i of a run of rows of m floats goes in a tile whose rows are {@code DECODE_MAX_DIM + 1} apart. */
+    private static int tileAt(int i, int m) {
+        return i / m * (DECODE_MAX_DIM + 1) + i % m;
+    }
+
+    /** The mean of {@code rows} fp16 values {@code stride} apart from {@code at}, eight loads in flight. */
+    private static float meanOfRows(short[] x, int at, int stride, int rows) {
+        float sum = 0.0f;
+        int t = 0;
+        while (t + 8 <= rows) {
+            int i = at + t * stride;
+            sum += KernelMath.halfToFloat(x[i]) + KernelMath.halfToFloat(x[i + stride])
+                    + KernelMath.halfToFloat(x[i + 2 * stride]) + KernelMath.halfToFloat(x[i + 3 * stride])
+                    + KernelMath.halfToFloat(x[i + 4 * stride]) + KernelMath.halfToFloat(x[i + 5 * stride])
+                    + KernelMath.halfToFloat(x[i + 6 * stride]) + KernelMath.halfToFloat(x[i + 7 * stride]);
+            t += 8;
+        }
+        while (t < rows) {
+            sum += KernelMath.halfToFloat(x[at + t * stride]);
+            t++;
+        }
+        return sum / rows;
     }
 
     private static float dot(float[] a, int aBase, float[] b, int bBase, int n) {

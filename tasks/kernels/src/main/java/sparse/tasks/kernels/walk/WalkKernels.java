@@ -24,6 +24,15 @@ public final class WalkKernels {
     public static final int MAX_GROUP = 256;
     /** Threshold of a row without candidates: nothing reaches it. */
     public static final float NO_CANDIDATES = 3.0e38f;
+    /** {@link #walkHop}: rows (a slab) and columns of the block matrix per work-group's tile, and its work-items. */
+    public static final int HOP_ROWS = 128;
+    public static final int HOP_COLS = 64;
+    public static final int HOP_GROUP = 512;
+    static final int HOP_LANES = HOP_GROUP / HOP_COLS;  // 8: each work-item takes HOP_ROWS / HOP_LANES = 16 rows
+    static final int PART_LANES = HOP_GROUP / HOP_ROWS;  // 4 work-items per row sum the previous hop's parts
+    /** {@link #selectKeptBlocks}: the most candidate blocks it holds in local memory, and its largest work-group. */
+    public static final int MAX_SELECT = 4096;
+    public static final int SELECT_GROUP = 1024;
 
     /**
      * The walk's start from the previous sparse layer's walk: {@code prev} (prevSize × prevSize)
@@ -63,36 +72,6 @@ public final class WalkKernels {
                 }
                 out[i * size + j] = value;
             }
-        }
-    }
-
-    /**
-     * Decode's walk step on a row vector over {@code size} key blocks:
-     * {@code out[j] = (1 − β)·r[j] + β·Σ_i s[i]·a[i][j]} with a lower-triangular, rows
-     * {@code aStride} apart.
-     */
-    @Kernel
-    public static void walkVectorStep(float[] r, float[] s, float[] a, int aStride, int size, float beta,
-                                      float[] out) {
-        for (@Parallel int j = 0; j < size; j++) {
-            float hop = 0.0f;
-            for (int i = j; i < size; i++) {
-                hop += s[i] * a[i * aStride + j];
-            }
-            out[j] = (1.0f - beta) * r[j] + beta * hop;
-        }
-    }
-
-    /**
-     * Decode's running block matrix: moves row {@code row} (its first {@code cols} entries)
-     * towards {@code r} by {@code weight}; weight 1/(n+1) keeps the row the mean of its n+1
-     * scores so far.
-     */
-    @Kernel
-    public static void updateBlockRow(float[] a, int aStride, int row, int cols, float[] r, float weight) {
-        for (@Parallel int j = 0; j < cols; j++) {
-            float old = a[row * aStride + j];
-            a[row * aStride + j] = old + (r[j] - old) * weight;
         }
     }
 
@@ -192,47 +171,249 @@ public final class WalkKernels {
     }
 
     /**
-     * Decode's kept key blocks in ascending order, for query block {@code row} whose walk
-     * scores are {@code s[0..row]}; one work-group (at most {@link #MAX_GROUP} work-items).
-     * Every one of {@code heads} query heads attends the same list: {@code spans[2h] = 0} (where
-     * head h's list starts) and {@code spans[2h+1]} its length.
+     * Decode's walk, one hop, over the block matrix a ({@code size} blocks, rows {@code aStride}
+     * apart, lower-triangular) in tiles of {@link #HOP_ROWS} rows (a slab) by {@link #HOP_COLS}
+     * columns: the work-group of tile (I, J) writes {@code parts[I·partStride + j] = Σ s[i]·a[i][j]}
+     * over the rows i of slab I with {@code j ≤ i < size}, for the columns j of tile J; the tiles
+     * are those that reach the lower triangle, {@code J ≤ 2I + 1}. The walk s the hop multiplies
+     * is r at the first hop ({@code first} = 1), else the previous hop's
+     * {@code (1 − β)·r[i] + β·Σ_{I' ≥ i / HOP_ROWS} prev[I'·partStride + i]} (its parts summed):
+     * so that hop t's parts give {@code s_t = (1 − β)·r + β·s_{t−1}·a}. Grid:
+     * {@link #hopGroups}{@code (size) · HOP_GROUP}, work-groups of HOP_GROUP.
      */
     @Kernel
-    public static void listKeptBlocks(KernelContext ctx, float[] s, int row, float[] thresholds, int sinkBlocks,
-                                      int windowBlocks, int heads, int[] blocks, int[] spans) {
-        int[] part = ctx.allocateIntLocalArray(MAX_GROUP);
+    public static void walkHop(KernelContext ctx, float[] r, float[] prev, int first, float beta, float[] a,
+                               int aStride, int size, float[] parts, int partStride) {
+        float[] walk = ctx.allocateFloatLocalArray(HOP_ROWS);
+        float[] sums = ctx.allocateFloatLocalArray(HOP_GROUP);
         int lid = ctx.localIdx;
-        int size = ctx.localGroupSizeX;
-        int cols = row + 1;
-        float threshold = thresholds[0];
-        // each work-item lists one contiguous segment; segments are concatenated in order
-        int segment = (cols + size - 1) / size;
-        int start = KernelMath.min(lid * segment, cols);
-        int end = KernelMath.min(start + segment, cols);
-        int mine = 0;
-        for (int j = start; j < end; j++) {
-            mine += keeps(row, j, s[j], threshold, sinkBlocks, windowBlocks);
+        int slabs = (size + HOP_ROWS - 1) / HOP_ROWS;
+        int colTiles = (size + HOP_COLS - 1) / HOP_COLS;
+        // tile (I, J), numbered slab by slab
+        int slab = 0;
+        int before = 0;
+        while (before + KernelMath.min(2 * slab + 2, colTiles) <= ctx.groupIdx) {
+            before += KernelMath.min(2 * slab + 2, colTiles);
+            slab++;
         }
-        part[lid] = mine;
+        int tileCol = ctx.groupIdx - before;
+        // the walk at the slab's rows: PART_LANES work-items per row, each over every PART_LANES-th slab of parts
+        int partLane = lid / HOP_ROWS;
+        int i = slab * HOP_ROWS + lid % HOP_ROWS;
+        float part = 0.0f;
+        if (i < size && first == 0) {
+            part = sumParts(prev, partStride, i, slab + partLane, slabs, PART_LANES);
+        }
+        sums[lid] = part;
+        ctx.localBarrier();
+        if (partLane == 0) {
+            float value = 0.0f;
+            if (i < size) {
+                value = r[i];
+                if (first == 0) {
+                    float hop = 0.0f;
+                    for (int l = 0; l < PART_LANES; l++) {
+                        hop += sums[lid + l * HOP_ROWS];
+                    }
+                    value = (1.0f - beta) * value + beta * hop;
+                }
+            }
+            walk[lid] = value;
+        }
+        ctx.localBarrier();
+        // column j over the rows lane, lane + HOP_LANES, ... of the slab: all sixteen loads in flight
+        int lane = lid / HOP_COLS;
+        int c = lid % HOP_COLS;
+        int j = tileCol * HOP_COLS + c;
+        float acc = 0.0f;
+        if (j < size) {
+            int top = slab * HOP_ROWS + lane;
+            float w0 = entry(a, aStride, size, top, j);
+            float w1 = entry(a, aStride, size, top + HOP_LANES, j);
+            float w2 = entry(a, aStride, size, top + 2 * HOP_LANES, j);
+            float w3 = entry(a, aStride, size, top + 3 * HOP_LANES, j);
+            float w4 = entry(a, aStride, size, top + 4 * HOP_LANES, j);
+            float w5 = entry(a, aStride, size, top + 5 * HOP_LANES, j);
+            float w6 = entry(a, aStride, size, top + 6 * HOP_LANES, j);
+            float w7 = entry(a, aStride, size, top + 7 * HOP_LANES, j);
+            float w8 = entry(a, aStride, size, top + 8 * HOP_LANES, j);
+            float w9 = entry(a, aStride, size, top + 9 * HOP_LANES, j);
+            float w10 = entry(a, aStride, size, top + 10 * HOP_LANES, j);
+            float w11 = entry(a, aStride, size, top + 11 * HOP_LANES, j);
+            float w12 = entry(a, aStride, size, top + 12 * HOP_LANES, j);
+            float w13 = entry(a, aStride, size, top + 13 * HOP_LANES, j);
+            float w14 = entry(a, aStride, size, top + 14 * HOP_LANES, j);
+            float w15 = entry(a, aStride, size, top + 15 * HOP_LANES, j);
+            acc = walk[lane] * w0 + walk[lane + HOP_LANES] * w1 + walk[lane + 2 * HOP_LANES] * w2
+                    + walk[lane + 3 * HOP_LANES] * w3 + walk[lane + 4 * HOP_LANES] * w4
+                    + walk[lane + 5 * HOP_LANES] * w5 + walk[lane + 6 * HOP_LANES] * w6
+                    + walk[lane + 7 * HOP_LANES] * w7 + walk[lane + 8 * HOP_LANES] * w8
+                    + walk[lane + 9 * HOP_LANES] * w9 + walk[lane + 10 * HOP_LANES] * w10
+                    + walk[lane + 11 * HOP_LANES] * w11 + walk[lane + 12 * HOP_LANES] * w12
+                    + walk[lane + 13 * HOP_LANES] * w13 + walk[lane + 14 * HOP_LANES] * w14
+                    + walk[lane + 15 * HOP_LANES] * w15;
+        }
+        ctx.localBarrier();  // the sums above are read: they take the lanes' now
+        sums[lid] = acc;
+        ctx.localBarrier();
+        if (lane == 0 && j < size) {
+            float total = 0.0f;
+            for (int l = 0; l < HOP_LANES; l++) {
+                total += sums[l * HOP_COLS + c];
+            }
+            parts[slab * partStride + j] = total;
+        }
+    }
+
+    /** Work-groups of {@link #walkHop} over {@code size} blocks: the tiles (I, J) with J ≤ 2I + 1. */
+    public static long hopGroups(int size) {
+        int slabs = (size + HOP_ROWS - 1) / HOP_ROWS;
+        int colTiles = (size + HOP_COLS - 1) / HOP_COLS;
+        long groups = 0;
+        for (int slab = 0; slab < slabs; slab++) {
+            groups += KernelMath.min(2 * slab + 2, colTiles);
+        }
+        return groups;
+    }
+
+    /**
+     * Decode's selection, one work-group (at most {@link #SELECT_GROUP} work-items): the walk
+     * {@code s = (1 − β)·r + β·Σ_I parts[I·partStride + j]} of the last {@link #walkHop} at the
+     * candidates {@code sinkBlocks ≤ j < size − 1 − windowBlocks} (query block size − 1), the
+     * threshold as {@link #rowQuantiles} (the two order statistics from a bitonic sort of the
+     * candidates' order-preserving keys in local memory: no atomics, whose queues on the few
+     * words that hold most keys cost more), and the candidates at or above it, ascending, in
+     * {@code blocks[0 .. counts[0])}. Sink, window and current block are not listed (the caller
+     * attends them anyway). At most {@link #MAX_SELECT} candidates.
+     */
+    @Kernel
+    public static void selectKeptBlocks(KernelContext ctx, float[] r, float[] parts, int partStride, float beta,
+                                        int size, int sinkBlocks, int windowBlocks, float quantile, int[] blocks,
+                                        int[] counts) {
+        int[] keys = ctx.allocateIntLocalArray(MAX_SELECT);
+        int[] sorted = ctx.allocateIntLocalArray(MAX_SELECT);
+        int[] chunkSums = ctx.allocateIntLocalArray(32);
+        int[] counted = ctx.allocateIntLocalArray(SELECT_GROUP);
+        int lid = ctx.localIdx;
+        int groupSize = ctx.localGroupSizeX;
+        int slabs = (size + HOP_ROWS - 1) / HOP_ROWS;
+        int lo = sinkBlocks;
+        int n = KernelMath.max(size - 1 - windowBlocks - lo, 0);
+        int padded = 1;
+        while (padded < n) {
+            padded *= 2;
+        }
+        for (int i = lid; i < padded; i += groupSize) {
+            int key = 2147483647;  // padding sorts last
+            if (i < n) {
+                int j = lo + i;
+                float hop = sumParts(parts, partStride, j, j / HOP_ROWS, slabs, 1);
+                key = sortKey((1.0f - beta) * r[j] + beta * hop);
+                keys[i] = key;
+            }
+            sorted[i] = key;
+        }
+        // bitonic sort, ascending: stages of span k, compare-exchange distance jj = 2^shift
+        // (pair p's lower element by shifts and masks: integer division costs more than the rest)
+        for (int k = 2; k <= padded; k *= 2) {
+            int shift = 0;
+            while ((2 << shift) < k) {
+                shift++;
+            }
+            for (int jj = k / 2; jj > 0; jj /= 2) {
+                ctx.localBarrier();
+                for (int p = lid; p < padded / 2; p += groupSize) {
+                    int a = ((p >> shift) << (shift + 1)) + (p & (jj - 1));
+                    int b = a + jj;
+                    int x = sorted[a];
+                    int y = sorted[b];
+                    if ((x > y) == ((a & k) == 0)) {
+                        sorted[a] = y;
+                        sorted[b] = x;
+                    }
+                }
+                shift--;
+            }
+        }
+        ctx.localBarrier();
+        float threshold = NO_CANDIDATES;
+        if (n > 0) {
+            float pos = quantile * (n - 1);
+            int rankLow = (int) KernelMath.floor(pos);
+            int rankHigh = KernelMath.min(rankLow + 1, n - 1);
+            float low = fromSortKey(sorted[rankLow]);
+            float high = fromSortKey(sorted[rankHigh]);
+            // rounding must not lift the threshold above the upper order statistic
+            threshold = KernelMath.min(low + (pos - rankLow) * (high - low), high);
+        }
+        int bar = sortKey(threshold);
+        // the kept candidates in order: each work-item lists a contiguous segment
+        int segment = (n + groupSize - 1) / groupSize;
+        int start = KernelMath.min(lid * segment, n);
+        int end = KernelMath.min(start + segment, n);
+        int mine = 0;
+        for (int i = start; i < end; i++) {
+            if (keys[i] >= bar) {
+                mine++;
+            }
+        }
+        counted[lid] = mine;
+        ctx.localBarrier();
+        for (int i = lid; i < 32; i += groupSize) {
+            int sum = 0;
+            for (int p = 32 * i; p < KernelMath.min(32 * i + 32, groupSize); p++) {
+                sum += counted[p];
+            }
+            chunkSums[i] = sum;
+        }
         ctx.localBarrier();
         int before = 0;
-        int total = 0;
-        for (int p = 0; p < size; p++) {
-            if (p < lid) {
-                before += part[p];
-            }
-            total += part[p];
+        for (int p = 0; p < lid / 32; p++) {
+            before += chunkSums[p];
         }
-        for (int j = start; j < end; j++) {
-            if (keeps(row, j, s[j], threshold, sinkBlocks, windowBlocks) != 0) {
-                blocks[before] = j;
+        for (int p = lid / 32 * 32; p < lid; p++) {
+            before += counted[p];
+        }
+        for (int i = start; i < end; i++) {
+            if (keys[i] >= bar) {
+                blocks[before] = lo + i;
                 before++;
             }
         }
-        for (int h = lid; h < heads; h += size) {
-            spans[2 * h] = 0;
-            spans[2 * h + 1] = total;
+        if (lid == 0) {
+            int total = 0;
+            for (int p = 0; p < 32; p++) {
+                total += chunkSums[p];
+            }
+            counts[0] = total;
         }
+    }
+
+    /** a[i][j] of the block matrix where i < size and j ≤ i; 0 elsewhere (a valid entry is read anyway, so the loads need no branch). */
+    private static float entry(float[] a, int aStride, int size, int i, int j) {
+        float w = a[KernelMath.min(i, size - 1) * aStride + j];
+        if (i >= size || i < j) {
+            w = 0.0f;
+        }
+        return w;
+    }
+
+    /** {@code Σ parts[s·stride + j]} over s = from, from + step, ... below {@code slabs}, eight loads in flight. */
+    private static float sumParts(float[] parts, int stride, int j, int from, int slabs, int step) {
+        float sum = 0.0f;
+        int s = from;
+        while (s + 7 * step < slabs) {
+            sum += parts[s * stride + j] + parts[(s + step) * stride + j] + parts[(s + 2 * step) * stride + j]
+                    + parts[(s + 3 * step) * stride + j] + parts[(s + 4 * step) * stride + j]
+                    + parts[(s + 5 * step) * stride + j] + parts[(s + 6 * step) * stride + j]
+                    + parts[(s + 7 * step) * stride + j];
+            s += 8 * step;
+        }
+        while (s < slabs) {
+            sum += parts[s * stride + j];
+            s += step;
+        }
+        return sum;
     }
 
     /** 1 if key block j (≤ i) of query block i is kept, by the rule in the class comment. */

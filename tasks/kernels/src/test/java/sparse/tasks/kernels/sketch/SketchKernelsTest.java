@@ -151,39 +151,6 @@ class SketchKernelsTest {
         }
     }
 
-    @ParameterizedTest(name = "hq={0} hkv={1} rows={2} cols={3}")
-    @CsvSource({"1,1,1,1", "4,2,5,12", "8,2,32,70", "4,1,3,3"})
-    void queryBlockScoresMatchTheReference(int hq, int hkv, int rows, int cols) {
-        long seed = TestData.seed("queryBlockScores");
-        SplittableRandom r = new SplittableRandom(seed);
-        int m = 64, slots = 32, capBlocks = cols + 5;
-        float[] qs = TestData.floats(r, hq * slots * m, 30.0);
-        float[] ks = TestData.floats(r, hkv * capBlocks * m, 30.0);
-        float scale = (float) (1 / Math.sqrt(m) / 100);
-        float[] logits = TestData.poisonedFloats(hq * rows * cols + 1);
-        float[] stats = TestData.poisonedFloats(hq * rows * 2);
-        float[] scores = TestData.poisonedFloats(cols);
-        SketchKernels.queryBlockLogits(qs, slots * m, ks, capBlocks * m, hq, hkv, rows, cols, m, scale, logits);
-        SketchKernels.logitRowStats(logits, hq * rows, cols, stats);
-        SketchKernels.meanSoftmax(logits, stats, hq * rows, cols, scores);
-        assertTrue(Float.isNaN(logits[hq * rows * cols]), "wrote past the logits");
-        double[] q = new double[hq * rows * m];
-        for (int h = 0; h < hq; h++) {
-            for (int i = 0; i < rows * m; i++) {
-                q[h * rows * m + i] = qs[h * slots * m + i];
-            }
-        }
-        double[] k = new double[hkv * cols * m];
-        for (int g = 0; g < hkv; g++) {
-            for (int i = 0; i < cols * m; i++) {
-                k[g * cols * m + i] = ks[g * capBlocks * m + i];
-            }
-        }
-        double[] ref = SketchReference.queryBlockScores(q, k, hq, hkv, rows, cols, m, scale);
-        double err = TestData.relativeError(scores, ref);
-        assertTrue(err < 1e-5, "relative error " + err);
-    }
-
     private static void sketch(float[] x, int rows, SketchParameters p, float[] out, int local) {
         WorkGroups.run(rows, 1, local, ctx -> SketchKernels.hadamardSketch(ctx, x, 0, 0, rows, p.d(), p.n(),
                 p.signs(), p.keep(), p.m(), p.scale(), out, 0, 0));

@@ -1,10 +1,8 @@
 package sparse.tasks.kernels.walk;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,52 +43,6 @@ class WalkKernelsTest {
         double[] ref = WalkReference.walk(SketchReference.widen(a), SketchReference.widen(start), size, beta, hops);
         double err = TestData.relativeError(s, ref);
         assertTrue(err < 1e-5, "relative error " + err);
-    }
-
-    @ParameterizedTest(name = "size={0} stride={1}")
-    @CsvSource({"1,1", "9,12", "40,40"})
-    void vectorWalkMatchesTheReference(int size, int stride) {
-        long seed = TestData.seed("vectorWalk");
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] square = causalStochastic(r, size);
-        float[] a = new float[stride * stride];
-        for (int i = 0; i < size; i++) {
-            System.arraycopy(square, i * size, a, i * stride, size);
-        }
-        float[] rv = causalStochastic(r, size);   // any positive row will do
-        float[] row = Arrays.copyOfRange(rv, (size - 1) * size, size * size);
-        float[] s = row.clone();
-        for (int t = 0; t < 3; t++) {
-            float[] next = TestData.poisonedFloats(size);
-            WalkKernels.walkVectorStep(row, s, a, stride, size, 0.25f, next);
-            s = next;
-        }
-        double[] ref = WalkReference.walkVector(SketchReference.widen(row), SketchReference.widen(a), stride, size, 0.25, 3);
-        assertTrue(TestData.relativeError(s, ref) < 1e-5);
-    }
-
-    @ParameterizedTest(name = "updates={0}")
-    @CsvSource({"1", "7"})
-    void blockRowIsTheRunningMean(int updates) {
-        long seed = TestData.seed("blockRow");
-        SplittableRandom r = new SplittableRandom(seed);
-        int stride = 6, row = 4, cols = 5;
-        float[] a = TestData.floats(r, stride * stride, 1.0);
-        float[] before = a.clone();
-        double[] mean = new double[cols];
-        for (int u = 0; u < updates; u++) {
-            float[] rv = TestData.floats(r, cols, 1.0);
-            WalkKernels.updateBlockRow(a, stride, row, cols, rv, 1.0f / (u + 1));
-            for (int j = 0; j < cols; j++) {
-                mean[j] += rv[j] / (double) updates;
-            }
-        }
-        assertTrue(TestData.relativeError(a, row * stride, mean, 0, cols) < 1e-6);
-        for (int i = 0; i < a.length; i++) {
-            if (i / stride != row || i % stride >= cols) {
-                assertEquals(before[i], a[i], "entry " + i + " changed");
-            }
-        }
     }
 
     /** Thresholds, for rows with 0, 1, 2 and many candidates, with and without ties. */
@@ -137,28 +89,6 @@ class WalkKernelsTest {
         } else {
             assertTrue(kept >= 100, "ties at the threshold are all kept: " + kept);
         }
-    }
-
-    @ParameterizedTest(name = "row={0} sink={1} window={2} heads={3} local={4}")
-    @CsvSource({"0,1,1,2,8", "1,1,1,1,8", "99,3,5,4,8", "99,3,5,4,64", "300,8,16,8,128", "2,0,1,3,32"})
-    void decodeListMatchesTheReference(int row, int sink, int window, int heads, int local) {
-        long seed = TestData.seed("decodeList");
-        SplittableRandom r = new SplittableRandom(seed);
-        int cols = row + 1;
-        float[] s = scores(r, cols, 0);
-        float[] thresholds = TestData.poisonedFloats(1);
-        WorkGroups.run(1, 1, local, ctx -> WalkKernels.rowQuantiles(ctx, s, cols, row, sink, window, 0.875f, thresholds));
-        int[] blocks = TestData.poisonedInts(cols + 1);
-        int[] spans = TestData.poisonedInts(2 * heads);
-        WorkGroups.run(1, 1, local, ctx -> WalkKernels.listKeptBlocks(ctx, s, row, thresholds, sink, window, heads, blocks, spans));
-        int[] ref = WalkReference.keptBlocks(SketchReference.widen(s), row, thresholds[0], sink, window);
-        for (int h = 0; h < heads; h++) {
-            assertEquals(0, spans[2 * h], "start of head " + h);
-            assertEquals(ref.length, spans[2 * h + 1], "count of head " + h);
-        }
-        assertArrayEquals(ref, Arrays.copyOf(blocks, ref.length));
-        assertEquals(0xDEADBEEF, blocks[ref.length], "wrote past the list");
-        assertEquals(row, ref[ref.length - 1], "the current block is always kept");
     }
 
     /** A random lower-triangular matrix with positive entries and rows summing to 1. */
