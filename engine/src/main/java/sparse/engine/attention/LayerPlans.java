@@ -6,14 +6,13 @@ import java.util.function.IntFunction;
 
 /**
  * The per-layer plans of one method: {@link #load} makes a layer current (starting its plan
- * over when its cache is another one), {@link #current} is what decode runs on, profiling is
- * set on every plan, {@link #close} frees them all.
+ * over when its cache is another one), {@link #current} is what decode runs on, {@link #close}
+ * frees them all.
  */
 public final class LayerPlans<S extends LayerPlan> implements AutoCloseable {
     private final Map<Integer, S> layers = new HashMap<>();
     private final IntFunction<S> newLayer;
     private S current;
-    private boolean profiling;
 
     public LayerPlans(IntFunction<S> newLayer) {
         this.newLayer = newLayer;
@@ -40,20 +39,6 @@ public final class LayerPlans<S extends LayerPlan> implements AutoCloseable {
             throw new IllegalStateException("decode before any load()");
         }
         return current;
-    }
-
-    /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
-    public void setProfiling(boolean on) {
-        profiling = on;
-        for (S s : layers.values()) {
-            if (s.plan != null) {
-                s.plan.withProfiling(on);
-            }
-        }
-    }
-
-    public boolean profiling() {
-        return profiling;
     }
 
     @Override

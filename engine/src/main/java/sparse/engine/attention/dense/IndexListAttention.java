@@ -57,7 +57,6 @@ public abstract class IndexListAttention implements AttentionMethod {
     private final Device device;
     private final Map<Integer, Layer> layers = new HashMap<>();
     private Layer current;
-    private boolean profiling;
     private boolean stepTiming;
     private int tilesPerChunk;
     private ExecutionResult lastExecution;
@@ -71,11 +70,6 @@ public abstract class IndexListAttention implements AttentionMethod {
 
     public Device device() {
         return device;
-    }
-
-    /** With profiling, each step waits for every task and records its device time (for benchmarks). */
-    public void setProfiling(boolean on) {
-        profiling = on;
     }
 
     /** With step timing, each step records the device time of all its launches together (for benchmarks). */
@@ -95,7 +89,7 @@ public abstract class IndexListAttention implements AttentionMethod {
         tilesPerChunk = tiles;
     }
 
-    /** The last step's execution: device, wall time, and with profiling each task's time; null before any. */
+    /** The last step's execution: device, wall time, and with step timing each task's part; null before any. */
     public ExecutionResult lastExecution() {
         return lastExecution;
     }
@@ -420,7 +414,7 @@ public abstract class IndexListAttention implements AttentionMethod {
             int length = cache.length();
             System.arraycopy(query, 0, q, 0, query.length);
             int longest = part.prepare(plan, visible, hashed, length - hashed);
-            lastExecution = plan.withProfiling(profiling).withStepTiming(stepTiming).execute();
+            lastExecution = plan.withStepTiming(stepTiming).execute();
             hashed = length;
 
             LayerArrays arrays = part.arrays;

@@ -49,17 +49,12 @@ public final class QuestAttention implements AttentionMethod {
         return options;
     }
 
-    /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
-    public void setProfiling(boolean on) {
-        layers.setProfiling(on);
-    }
-
     /** With step timing, each step records the device time of all its launches together (for benchmarks). */
     public void setStepTiming(boolean on) {
         stepTiming = on;
     }
 
-    /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
+    /** The last decode step's execution: device, wall time, and with step timing each kernel's part; null before any. */
     public ExecutionResult lastExecution() {
         return lastExecution;
     }
@@ -175,7 +170,7 @@ public final class QuestAttention implements AttentionMethod {
                             chunks, out)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
                     .transferToHost(DataTransferMode.UNDER_DEMAND, list);
-            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(layers.profiling());
+            plan = new ExecutionPlan(device, g.snapshot());
             int small = Math.min(PageKernels.MAX_GROUP, device.maxWorkGroupSize());
             plan.withGrid(taskId("top"), Grid.of((long) hq * small, small));
             synced = 0;

@@ -112,11 +112,6 @@ public final class SketchWalkAttention implements AttentionMethod {
         return result;
     }
 
-    /** With profiling, each step waits for every kernel and records its device time (for benchmarks). */
-    public void setProfiling(boolean on) {
-        layers.setProfiling(on);
-    }
-
     /** With step timing, each step records the device time of all its launches together (for benchmarks). */
     public void setStepTiming(boolean on) {
         stepTiming = on;
@@ -134,7 +129,7 @@ public final class SketchWalkAttention implements AttentionMethod {
         tilesPerChunk = tiles;
     }
 
-    /** The last decode step's execution: device, wall time, and with profiling each kernel's time; null before any. */
+    /** The last decode step's execution: device, wall time, and with step timing each kernel's part; null before any. */
     public ExecutionResult lastExecution() {
         return lastExecution;
     }
@@ -385,7 +380,7 @@ public final class SketchWalkAttention implements AttentionMethod {
             g.task("merge", KernelSpec.lookup(BlockSparseKernels.class, "mergeChunks"), partialMax, partialSum,
                     partialAcc, out, hq, d, chunks);
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-            plan = new ExecutionPlan(device, g.snapshot()).withProfiling(layers.profiling());
+            plan = new ExecutionPlan(device, g.snapshot());
             if (!dense()) {
                 int select = Math.min(WalkKernels.SELECT_GROUP, device.maxWorkGroupSize());
                 plan.withGrid(taskId("select"), Grid.of(select, select));
