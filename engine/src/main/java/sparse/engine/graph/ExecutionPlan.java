@@ -69,10 +69,7 @@ public final class ExecutionPlan implements AutoCloseable {
 
     /** Runs task {@code taskId} ({@code graph.task}) over {@code grid}. */
     public ExecutionPlan withGrid(String taskId, Grid grid) {
-        if (!taskIds.contains(taskId)) {
-            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
-                    + String.join(", ", graph.taskIds()) + ")");
-        }
+        checkTaskId(taskId);
         int items = 1;
         for (int size : grid.local()) {
             items *= size;
@@ -83,6 +80,13 @@ public final class ExecutionPlan implements AutoCloseable {
         }
         grids.put(taskId, grid);
         return this;
+    }
+
+    private void checkTaskId(String taskId) {
+        if (!taskIds.contains(taskId)) {
+            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
+                    + String.join(", ", graph.taskIds()) + ")");
+        }
     }
 
     /** Grids by task id from configuration; ids of tasks not in this graph are ignored. */
@@ -113,10 +117,7 @@ public final class ExecutionPlan implements AutoCloseable {
      * task with nothing to do this time (no rows appended), whose launch would cost time only.
      */
     public ExecutionPlan withSkipped(String taskId, boolean skip) {
-        if (!taskIds.contains(taskId)) {
-            throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
-                    + String.join(", ", graph.taskIds()) + ")");
-        }
+        checkTaskId(taskId);
         if (skip) {
             skipped.add(taskId);
         } else {

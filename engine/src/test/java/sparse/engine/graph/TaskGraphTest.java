@@ -237,6 +237,16 @@ class TaskGraphTest {
         }
     }
 
+    /** {@code out = 2x + x} in two tasks, {@code mid = 2x} between them; x sent every execution. */
+    private static ImmutableTaskGraph scaleThenAdd(String name, float[] x, float[] mid, float[] out) {
+        return new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, mid, 2f, x.length)
+                .task("add", GraphKernels::add, mid, x, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+    }
+
     @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
     @MethodSource("devices")
     void profilingReportsEachTaskTime(Device d) {
@@ -244,12 +254,7 @@ class TaskGraphTest {
         float[] x = randomFloats(random("profilingReportsEachTaskTime", d), n);
         float[] mid = new float[n];
         float[] out = new float[n];
-        ImmutableTaskGraph graph = new TaskGraph("timed")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("scale", GraphKernels::scale, x, mid, 2f, n)
-                .task("add", GraphKernels::add, mid, x, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
-                .snapshot();
+        ImmutableTaskGraph graph = scaleThenAdd("timed", x, mid, out);
         assertEquals(List.of("timed.scale", "timed.add"), graph.taskIds());
         try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
             ExecutionResult quiet = plan.execute();
@@ -270,12 +275,7 @@ class TaskGraphTest {
         float[] x = randomFloats(random("stepTimingSpansTheLaunchesAndSkippedTasksDoNotRun", d), n);
         float[] mid = new float[n];
         float[] out = new float[n];
-        ImmutableTaskGraph graph = new TaskGraph("step")
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
-                .task("scale", GraphKernels::scale, x, mid, 2f, n)
-                .task("add", GraphKernels::add, mid, x, out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
-                .snapshot();
+        ImmutableTaskGraph graph = scaleThenAdd("step", x, mid, out);
         try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
             assertEquals(-1, plan.execute().stepNanos());
             ExecutionResult timed = plan.withStepTiming(true).execute();
