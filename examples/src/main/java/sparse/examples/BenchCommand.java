@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sparse.engine.attention.methods.MethodSettings;
+import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 import sparse.engine.backend.Backends;
 import sparse.engine.backend.Device;
 import sparse.engine.bench.BenchInputs;
@@ -76,7 +77,7 @@ final class BenchCommand implements Runnable {
         List<MethodDensity> runs = methods.stream().map(m -> MethodDensity.parse(m, density)).toList();
         LayerShape shape = LayerShape.LLAMA_31_8B;
         Device device = Backends.select(deviceOptions.config());
-        MethodSettings settings = methodOptions.settings(false, MethodSettings.defaults().sketchDenseLayers());
+        MethodSettings settings = methodOptions.settings(false, SketchWalkOptions.defaults().denseLayers());
         DecodeBenchmark bench = new DecodeBenchmark(device, shape, settings, repeats, tilesPerChunk);
         runs.forEach(r -> bench.check(r.method(), r.density()));
         CopyBandwidth copy = CopyBandwidth.measure(device);

@@ -16,6 +16,7 @@ import sparse.engine.attention.eval.EvalCase;
 import sparse.engine.attention.eval.EvalRow;
 import sparse.engine.attention.eval.EvalRunner;
 import sparse.engine.attention.methods.MethodSettings;
+import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 import sparse.engine.attention.methods.Methods;
 import sparse.engine.attention.workload.SyntheticParams;
 import sparse.engine.attention.workload.SyntheticWorkload;
@@ -50,7 +51,8 @@ final class DemoCommand implements Runnable {
     public void run() {
         methods.forEach(MethodSettings::checkName);
         // one synthetic layer stands for a sparse layer: Sketch&Walk's dense first layers do not apply
-        MethodSettings settings = MethodSettings.defaults().withSketchDenseLayers(Set.of());
+        MethodSettings settings = MethodSettings.defaults()
+                .withSketchWalk(SketchWalkOptions.defaults().withDenseLayers(Set.of()));
         List<EvalCase> cases = new ArrayList<>();
         for (String m : methods) {
             double d = m.equals("dense") ? 1.0 : density;

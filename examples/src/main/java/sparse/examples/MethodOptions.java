@@ -4,6 +4,7 @@ import java.util.Set;
 import picocli.CommandLine.Option;
 import sparse.engine.attention.TokenBudget;
 import sparse.engine.attention.methods.MethodSettings;
+import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 
 /** The method knobs the commands share (a picocli mixin); each method reads the ones it has. */
 final class MethodOptions {
@@ -30,6 +31,12 @@ final class MethodOptions {
     @Option(names = "--sketch-dim", defaultValue = "0", description = "Sketch&Walk sketch size m, at most the padded head dim (default: the padded head dim)")
     int sketchDim;
 
+    @Option(names = "--sketch-temperature", defaultValue = "100", description = "Sketch&Walk: divides the block logits after 1/√m (default ${DEFAULT-VALUE})")
+    float sketchTemperature;
+
+    @Option(names = "--sketch-beta", defaultValue = "0.25", description = "Sketch&Walk: the walk's weight β of the previous hop, 0 for no walk (default ${DEFAULT-VALUE})")
+    float sketchBeta;
+
     /**
      * The settings these options give, with SOCKET's list per group or per head and
      * Sketch&amp;Walk's dense layers; each method's options record checks its values when it opens.
@@ -38,7 +45,9 @@ final class MethodOptions {
         if (sink < TokenBudget.AUTO || window < TokenBudget.AUTO) {
             throw new IllegalArgumentException("sink and window must be ≥ 0");
         }
+        SketchWalkOptions sketchWalk = SketchWalkOptions.defaults().withSketchDim(sketchDim)
+                .withTemperature(sketchTemperature).withBeta(sketchBeta).withDenseLayers(sketchDenseLayers);
         return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, socketValueNorms,
-                sketchDim, sketchDenseLayers);
+                sketchWalk);
     }
 }

@@ -194,10 +194,7 @@ public final class DecodeBenchmark {
 
     private AttentionMethod open(String method, double density) {
         if (method.equals(SOCKET_SHARED)) {
-            MethodSettings s = settings;
-            MethodSettings shared = new MethodSettings(s.sink(), s.window(), s.socketBits(), s.socketTables(), s.socketTau(),
-                    true, s.socketValueNorms(), s.sketchDim(), s.sketchDenseLayers());
-            return Methods.open("socket", density, shared, device);
+            return Methods.open("socket", density, settings.withSocketShared(true), device);
         }
         return Methods.open(method, method.equals("dense") ? 1.0 : density, settings, device);
     }

@@ -1,7 +1,6 @@
 package sparse.engine.attention.methods;
 
 import java.util.List;
-import java.util.Set;
 import sparse.engine.attention.TokenBudget;
 import sparse.engine.attention.hardlsh.HardLshOptions;
 import sparse.engine.attention.oracle.OracleOptions;
@@ -21,11 +20,10 @@ import sparse.engine.attention.streaming.StreamingOptions;
  * @param socketTau       SOCKET's temperature
  * @param socketShared    SOCKET's per-group shared list instead of one list per query head
  * @param socketValueNorms SOCKET weighs each key's score by ‖v‖₂ (the default)
- * @param sketchDim       Sketch&amp;Walk's m (0: the padded head dimension)
- * @param sketchDenseLayers layers Sketch&amp;Walk attends densely
+ * @param sketchWalk      Sketch&amp;Walk's knobs; the requested density replaces its own
  */
 public record MethodSettings(int sink, int window, int socketBits, int socketTables, double socketTau,
-                             boolean socketShared, boolean socketValueNorms, int sketchDim, Set<Integer> sketchDenseLayers) {
+                             boolean socketShared, boolean socketValueNorms, SketchWalkOptions sketchWalk) {
 
     /** Method names as the command line spells them. */
     public static final List<String> METHODS = List.of("dense", "oracle", "socket", "sketchwalk", "quest", "hardlsh", "streaming");
@@ -33,13 +31,17 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
     public static MethodSettings defaults() {
         SocketOptions s = SocketOptions.defaults();
         return new MethodSettings(TokenBudget.AUTO, TokenBudget.AUTO, s.bits(), s.tables(), s.tau(), false, s.valueNorms(),
-                SketchWalkOptions.defaults().sketchDim(), SketchWalkOptions.defaults().denseLayers());
+                SketchWalkOptions.defaults());
     }
 
-    /** These settings with Sketch&amp;Walk's dense layers replaced. */
-    public MethodSettings withSketchDenseLayers(Set<Integer> layers) {
-        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, socketValueNorms,
-                sketchDim, layers);
+    /** These settings with SOCKET's list per group ({@code true}) or per query head. */
+    public MethodSettings withSocketShared(boolean shared) {
+        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, shared, socketValueNorms, sketchWalk);
+    }
+
+    /** These settings with Sketch&amp;Walk's knobs replaced. */
+    public MethodSettings withSketchWalk(SketchWalkOptions options) {
+        return new MethodSettings(sink, window, socketBits, socketTables, socketTau, socketShared, socketValueNorms, options);
     }
 
     /**
@@ -53,8 +55,8 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
     }
 
     /**
-     * The options record of {@code method} at {@code density}. Sketch&amp;Walk reaches a density
-     * through its quantile: candidates above the quantile fill what sink and window leave.
+     * The options record of {@code method} at {@code density}. Sketch&amp;Walk's candidates fill
+     * what its sink and window blocks leave of the density.
      */
     public Object options(String method, double density) {
         TokenBudget budget = TokenBudget.ofDensity(density).withSink(sink).withWindow(window);
@@ -77,12 +79,11 @@ public record MethodSettings(int sink, int window, int socketBits, int socketTab
     }
 
     private SketchWalkOptions sketchWalk(double density) {
-        SketchWalkOptions o = SketchWalkOptions.defaults().withSketchDim(sketchDim).withDenseLayers(sketchDenseLayers);
-        double fixed = o.sinkFraction() + o.windowFraction();
+        double fixed = sketchWalk.sinkFraction() + sketchWalk.windowFraction();
         if (!(density > fixed && density <= 1)) {
             throw new IllegalArgumentException("density " + density + " is not reachable by sketchwalk: sink and window blocks alone take "
                     + String.format("%.3f", fixed) + " of the context");
         }
-        return o.withQuantile((float) (1 - (density - fixed)));
+        return sketchWalk.withDensity(density);
     }
 }

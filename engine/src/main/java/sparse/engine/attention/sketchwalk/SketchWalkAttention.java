@@ -175,6 +175,7 @@ public final class SketchWalkAttention implements AttentionMethod {
         final Scalar stableTiles = Scalar.ofInt(0);
         final Scalar slot = Scalar.ofInt(0);
         final Scalar recentRows = Scalar.ofInt(1);
+        final Scalar quantile = Scalar.ofFloat(options.quantile());
         final Scalar tb = Scalar.ofInt(1);
         final Scalar row = Scalar.ofInt(0);
         final Scalar weight = Scalar.ofFloat(1f);
@@ -254,9 +255,10 @@ public final class SketchWalkAttention implements AttentionMethod {
                 rowUpdates[last]++;
                 sink.set(sinkBlocks);
                 window.set(windowBlocks);
+                quantile.set(options.decodeQuantile(visibleTokens));
                 // the candidate list's length is known on the device only: chunks are sized for the quantile's share
                 long candidateBlocks = Math.max(0, last - windowBlocks - sinkBlocks);
-                long expected = Math.min(candidateBlocks, (long) Math.ceil((1 - options.quantile()) * candidateBlocks) + 1);
+                long expected = Math.clamp((long) Math.ceil((1 - quantile.value().floatValue()) * candidateBlocks) + 1, 0, candidateBlocks);
                 keys = (end0 + blockTotal - start1 + expected) * b;
                 plan.withGrid(taskId("sketch"), Grid.of((long) (hkv * stableTiles.value().intValue() + hq) * LOGIT_GROUP,
                         LOGIT_GROUP));
@@ -372,7 +374,7 @@ public final class SketchWalkAttention implements AttentionMethod {
                             options.beta(), aBlk, capBlocks, tb, parts, capBlocks);
                 }
                 g.task("select", KernelSpec.lookup(WalkKernels.class, "selectKeptBlocks"), r, parts, capBlocks,
-                        options.beta(), tb, sink, window, options.quantile(), candidates, counts);
+                        options.beta(), tb, sink, window, quantile, candidates, counts);
                 g.task("attend", attention, q, kPairs, vPairs, capacity, candidates, counts, 1, sinkEnd, windowStart,
                         tb, b, visible, hq, hkv, d, chunks, partialMax, partialSum, partialAcc);
                 g.transferToHost(DataTransferMode.UNDER_DEMAND, candidates, counts);

@@ -21,10 +21,16 @@ import java.util.Set;
  * @param denseLastQueryBlocks prefill: the last this many query blocks attend densely (4)
  * @param decodeQueries        decode: the recent queries whose block scores are pooled (32)
  * @param seed                 seeds the sketch's signs and kept coordinates (per layer)
+ * @param density              0: keep candidates by {@code quantile} (the spec's rule); else the
+ *                             requested density in (0, 1], kept exactly at decode (the
+ *                             candidates fill what sink, window and current block leave of
+ *                             round(density·T/b) blocks, {@link #decodeQuantile}) and
+ *                             approximately at prefill ({@link #prefillQuantile})
  */
 public record SketchWalkOptions(int blockSize, int sketchDim, float beta, int hops, float temperature,
                                 float quantile, double sinkFraction, double windowFraction, Set<Integer> denseLayers,
-                                int denseLastQueryBlocks, int decodeQueries, long seed) {
+                                int denseLastQueryBlocks, int decodeQueries, long seed,
+                                double density) {
 
     public SketchWalkOptions {
         require(blockSize >= 1, "blockSize must be ≥ 1, got " + blockSize);
@@ -42,71 +48,116 @@ public record SketchWalkOptions(int blockSize, int sketchDim, float beta, int ho
         denseLayers = Set.copyOf(denseLayers);
         require(denseLastQueryBlocks >= 0, "denseLastQueryBlocks must be ≥ 0, got " + denseLastQueryBlocks);
         require(decodeQueries >= 1, "decodeQueries must be ≥ 1, got " + decodeQueries);
+        require(density >= 0 && density <= 1, "density must be in (0, 1], or 0 for the quantile rule, got " + density);
     }
+
+    /** A decode quantile above 1: the selection keeps no candidate. */
+    public static final float KEEP_NONE = 2f;
 
     /** The spec's defaults, seed 0. */
     public static SketchWalkOptions defaults() {
-        return new SketchWalkOptions(64, 0, 0.25f, 3, 100f, 0.875f, 0.025, 0.05, Set.of(0, 1), 4, 32, 0L);
+        return new SketchWalkOptions(64, 0, 0.25f, 3, 100f, 0.875f, 0.025, 0.05, Set.of(0, 1), 4, 32, 0L, 0);
     }
 
     public SketchWalkOptions withBlockSize(int v) {
         return new SketchWalkOptions(v, sketchDim, beta, hops, temperature, quantile, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withSketchDim(int v) {
         return new SketchWalkOptions(blockSize, v, beta, hops, temperature, quantile, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withBeta(float v) {
         return new SketchWalkOptions(blockSize, sketchDim, v, hops, temperature, quantile, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withHops(int v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, v, temperature, quantile, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withTemperature(float v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, v, quantile, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withQuantile(float v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, v, sinkFraction, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withSinkFraction(double v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, v, windowFraction,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withWindowFraction(double v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction, v,
-                denseLayers, denseLastQueryBlocks, decodeQueries, seed);
+                denseLayers, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withDenseLayers(Set<Integer> v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction,
-                windowFraction, v, denseLastQueryBlocks, decodeQueries, seed);
+                windowFraction, v, denseLastQueryBlocks, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withDenseLastQueryBlocks(int v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction,
-                windowFraction, denseLayers, v, decodeQueries, seed);
+                windowFraction, denseLayers, v, decodeQueries, seed, density);
     }
 
     public SketchWalkOptions withDecodeQueries(int v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction,
-                windowFraction, denseLayers, denseLastQueryBlocks, v, seed);
+                windowFraction, denseLayers, denseLastQueryBlocks, v, seed, density);
     }
 
     public SketchWalkOptions withSeed(long v) {
         return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction,
-                windowFraction, denseLayers, denseLastQueryBlocks, decodeQueries, v);
+                windowFraction, denseLayers, denseLastQueryBlocks, decodeQueries, v, density);
+    }
+
+    public SketchWalkOptions withDensity(double v) {
+        return new SketchWalkOptions(blockSize, sketchDim, beta, hops, temperature, quantile, sinkFraction,
+                windowFraction, denseLayers, denseLastQueryBlocks, decodeQueries, seed, v);
+    }
+
+    /**
+     * The quantile of a decode step's candidates over {@code tokens} tokens ({@code blocks}
+     * blocks, the last the current one): {@code quantile}, or with a density the one that keeps
+     * exactly the candidates that round(density·blocks) leaves after sink, window and current
+     * block: {@link #KEEP_NONE} where those fill it, 0 (all) where the candidates fall short. The selection keeps
+     * the n − ⌈quantile·(n − 1)⌉ candidates above the interpolated threshold, so aiming
+     * half a rank below makes float rounding harmless.
+     */
+    public float decodeQuantile(int tokens) {
+        if (density == 0) {
+            return quantile;
+        }
+        int blocks = Math.ceilDiv(tokens, blockSize);
+        int sink = Math.min(sinkBlocks(tokens), blocks);
+        int windowStart = Math.max(blocks - 1 - windowBlocks(tokens), sink);
+        int candidates = windowStart - sink;
+        int keep = Math.clamp(Math.round(density * blocks) - sink - (blocks - windowStart), 0, candidates);
+        if (keep == 0) {
+            return KEEP_NONE;
+        }
+        return (float) Math.clamp((candidates - keep - 0.5) / (candidates - 1), 0.0, 1.0);
+    }
+
+    /**
+     * The quantile of prefill's rows: {@code quantile}, or with a density the one that fills
+     * what sink and window leave of it over the candidates of a row near the end (earlier rows,
+     * with fewer candidates, land a little denser).
+     */
+    public float prefillQuantile() {
+        if (density == 0) {
+            return quantile;
+        }
+        double fixed = sinkFraction + windowFraction;
+        return (float) Math.clamp(1 - (density - fixed) / (1 - fixed), 0.0, 1.0);
     }
 
     /** Sink blocks over {@code tokens} tokens: ⌈sinkFraction·tokens / b⌉. */

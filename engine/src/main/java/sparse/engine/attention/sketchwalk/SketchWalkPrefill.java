@@ -184,7 +184,7 @@ public final class SketchWalkPrefill {
         }
         float[] walk = s;
         // selection and attention over the kept tiles
-        g.task("quantiles", WalkKernels::rowQuantiles, walk, blocks, 0, sink, window, options.quantile(), thresholds);
+        g.task("quantiles", WalkKernels::rowQuantiles, walk, blocks, 0, sink, window, options.prefillQuantile(), thresholds);
         g.task("select", WalkKernels::selectBlocks, walk, blocks, thresholds, sink, window,
                 blocks - options.denseLastQueryBlocks(), keep);
         if (attend) {

@@ -59,7 +59,7 @@ public final class SketchWalkReference {
         int window = o.windowBlocks(tokens);
         double[] thresholds = new double[blocks];
         for (int i = 0; i < blocks; i++) {
-            thresholds[i] = WalkReference.threshold(walk, i * blocks, i, sink, window, o.quantile());
+            thresholds[i] = WalkReference.threshold(walk, i * blocks, i, sink, window, o.prefillQuantile());
         }
         boolean[] keep = WalkReference.selectBlocks(walk, blocks, thresholds, sink, window,
                 blocks - o.denseLastQueryBlocks());
@@ -92,7 +92,7 @@ public final class SketchWalkReference {
         double[] s = WalkReference.walkVector(r, aBlk, aStride, tb, o.beta(), o.hops());
         int sink = o.sinkBlocks(visible);
         int window = o.windowBlocks(visible);
-        double threshold = WalkReference.threshold(s, 0, row, sink, window, o.quantile());
+        double threshold = WalkReference.threshold(s, 0, row, sink, window, o.decodeQuantile(visible));
         return new DecodeStep(r, s, threshold, WalkReference.keptBlocks(s, row, threshold, sink, window));
     }
 

@@ -204,9 +204,10 @@ class SketchWalkDecodeKernelsTest {
         }
     }
 
-    /** blocks, rows apart (stride), sink, window, quantile, ties (0: distinct scores) */
+    /** blocks, rows apart (stride), sink, window, quantile (per mille; above 1000 keeps none), ties (0: distinct scores) */
     static final int[][] WALKS = {{1, 1, 0, 0, 875, 0}, {7, 9, 1, 1, 875, 0}, {130, 140, 4, 7, 875, 0},
-            {300, 300, 8, 16, 500, 0}, {257, 260, 3, 5, 875, 3}, {1000, 1024, 25, 50, 875, 0}};
+            {300, 300, 8, 16, 500, 0}, {257, 260, 3, 5, 875, 3}, {1000, 1024, 25, 50, 875, 0},
+            {130, 140, 4, 7, 0, 0}, {130, 140, 4, 7, 2000, 0}};
 
     static Stream<Arguments> walkCases() {
         return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(WALKS).map(c -> Arguments.of(dev, c)));
@@ -284,6 +285,9 @@ class SketchWalkDecodeKernelsTest {
                 .filter(j -> j >= sink && j < row - window).toArray();
         int count = counts[0];
         assertTrue(count >= 0 && count <= size, "count " + count);
+        if (quantile > 1) {
+            assertEquals(0, count, "a quantile above 1 keeps no candidate");
+        }
         int[] kept = Arrays.copyOf(blocks, count);
         assertEquals(0xDEADBEEF, blocks[count], "wrote past the list");
         for (int i = 1; i < count; i++) {

@@ -14,7 +14,8 @@ import sparse.engine.backend.jvm.JvmBackend;
  * The density Sketch&amp;Walk lands at with the default options, measured rather than assumed:
  * prefill from the float64 selection (the device's agrees up to threshold ties), decode from
  * the method on the jvm device. Random data; the density is set mostly by the structure (sink,
- * window, diagonal, dense last blocks, the top 12.5 % of candidates).
+ * window, diagonal, dense last blocks, the top 12.5 % of candidates). With a requested
+ * density, decode keeps it to within one block.
  */
 class SketchWalkDensityTest {
 
@@ -59,6 +60,29 @@ class SketchWalkDensityTest {
             double density = sum / steps;
             System.out.printf("sketchwalk decode density at T=%d: %.3f%n", tokens, density);
             assertTrue(density > 0.1 && density < 0.5, "density " + density);
+        }
+    }
+
+    @ParameterizedTest(name = "T={0}, density={1}")
+    @CsvSource({"4096, 0.1", "4133, 0.2", "16384, 0.2", "16411, 0.5", "2000, 0.09"})
+    void decodeKeepsARequestedDensityToWithinOneBlock(int tokens, double requested) {
+        SplittableRandom r = MethodTests.random("sketchwalk requested density " + tokens + " " + requested);
+        int hq = 4, hkv = 2, d = 64;
+        Device jvm = JvmBackend.open().getFirst();
+        SketchWalkOptions o = SketchWalkOptions.defaults().withSeed(r.nextLong()).withDensity(requested);
+        SketchWalkAttentionTest.Layer l = SketchWalkAttentionTest.Layer.random(r, hq, hkv, d, tokens, tokens);
+        try (SketchWalkAttention method = new SketchWalkAttention(jvm, o)) {
+            method.load(2, l.cache());
+            for (int visible = tokens - 2; visible <= tokens; visible++) {
+                float[] q = new float[hq * d];
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = (float) (4 * r.nextGaussian());
+                }
+                DecodeResult got = method.decode(q, hq, visible);
+                double attended = got.density(visible) * visible;
+                assertTrue(Math.abs(attended - requested * visible) <= o.blockSize(),
+                        "T=" + visible + ": " + attended + " keys attended for a requested " + requested * visible);
+            }
         }
     }
 }

@@ -52,6 +52,7 @@ class SketchWalkOptionsTest {
         expect("denseLayers must hold layer numbers ≥ 0, got [-1]", () -> o.withDenseLayers(Set.of(-1)));
         expect("denseLastQueryBlocks must be ≥ 0, got -1", () -> o.withDenseLastQueryBlocks(-1));
         expect("decodeQueries must be ≥ 1, got 0", () -> o.withDecodeQueries(0));
+        expect("density must be in (0, 1], or 0 for the quantile rule, got 1.5", () -> o.withDensity(1.5));
     }
 
     @Test

@@ -60,13 +60,14 @@ public final class WalkReference {
     /**
      * The threshold of query block i over its scores {@code row} (indexed by key block): the
      * quantile of the candidates {@code sinkBlocks ≤ j < i − windowBlocks}, linear between
-     * order statistics; {@link WalkKernels#NO_CANDIDATES} without candidates.
+     * order statistics; {@link WalkKernels#NO_CANDIDATES} without candidates or for a quantile
+     * above 1 (decode's way to keep none).
      */
     public static double threshold(double[] row, int rowOffset, int i, int sinkBlocks, int windowBlocks,
                                    double quantile) {
         int lo = sinkBlocks;
         int hi = i - windowBlocks;
-        if (hi <= lo) {
+        if (hi <= lo || quantile > 1) {
             return WalkKernels.NO_CANDIDATES;
         }
         double[] c = Arrays.copyOfRange(row, rowOffset + lo, rowOffset + hi);
