@@ -25,21 +25,24 @@ import sparse.engine.attention.sketchwalk.SketchWalkOptions;
 import sparse.engine.attention.socket.SocketOptions;
 import sparse.engine.backend.Device;
 import sparse.engine.graph.ExecutionResult;
+import sparse.engine.graph.StepTiming;
 import sparse.tasks.kernels.attention.DecodeAttentionReference;
 import sparse.tasks.kernels.sketch.SketchParameters;
 
 /**
  * The decode step of one attention layer, timed on one device: the first step of each cache
  * (upload, hashing of the whole context) untimed and checked against float64 attention over
- * the lists it chose; warm-up steps; then {@code repeats} steps timed by wall clock and
- * {@code repeats} timed by the device, an event before the step's first launch, between each
- * two launches and after the last ({@link sparse.engine.backend.Device#timeSpans}). Steps
+ * the lists it chose; warm-up steps; then {@code repeats} steps timed by wall clock,
+ * {@code repeats} timed by the device with an event before the step's first launch and after
+ * its last, and {@code repeats} more with an event between each two launches as well, for the
+ * stages ({@link sparse.engine.backend.Device#timeSpans}). Steps
  * rotate through several caches and queries, so that a small context does not sit in the L2
  * cache.
  *
  * <p>The step's time is the median of the device spans: its kernels back to back as the host
  * issues them, so launch gaps count where they leave the device idle. A stage's time is the
- * median of its tasks' parts of the span, each holding the gap before it.
+ * median of its tasks' parts of their steps' spans, each holding the gap before it; those steps'
+ * extra events cost host time, so the stages can add up to a little more than the step.
  *
  * <p>Each cache is its own layer. Sketch&amp;Walk's caches are sparse layers (the first layers
  * after its dense ones), never a dense layer, and each starts its decode as after a real
@@ -168,20 +171,26 @@ public final class DecodeBenchmark {
                 step(m, layers, in, step++);
                 wall[i] = System.nanoTime() - start;
             }
-            timing.stepTiming().accept(true);
+            // the step's time with events around it only; each stage's part in as many steps more,
+            // with an event between each two launches
+            timing.stepTiming().accept(StepTiming.STEP);
             long[] span = new long[repeats];
+            for (int i = 0; i < repeats; i++) {
+                step(m, layers, in, step++);
+                span[i] = timing.last().get().stepNanos();
+            }
+            timing.stepTiming().accept(StepTiming.TASKS);
             int tasks = 0;
             Map<String, long[]> stages = new LinkedHashMap<>();
             for (int i = 0; i < repeats; i++) {
                 step(m, layers, in, step++);
                 ExecutionResult r = timing.last().get();
-                span[i] = r.stepNanos();
                 tasks = r.taskTimesNanos().size();
                 for (var e : r.taskTimesNanos().entrySet()) {
                     stages.computeIfAbsent(stageOf(e.getKey()), s -> new long[repeats])[i] += e.getValue();
                 }
             }
-            timing.stepTiming().accept(false);
+            timing.stepTiming().accept(StepTiming.OFF);
             Map<String, Double> stageMicros = new LinkedHashMap<>();
             stages.entrySet().stream().sorted(Comparator.comparingInt(e -> stageRank(e.getKey())))
                     .forEach(e -> stageMicros.put(e.getKey(), median(e.getValue()) / 1e3));
@@ -200,7 +209,7 @@ public final class DecodeBenchmark {
     }
 
     /** How the bench switches a method's timing and reads its last step. */
-    private record Timing(Consumer<Boolean> stepTiming, Supplier<ExecutionResult> last) {
+    private record Timing(Consumer<StepTiming> stepTiming, Supplier<ExecutionResult> last) {
         static Timing of(AttentionMethod m) {
             return switch (m) {
                 case IndexListAttention l -> new Timing(l::setStepTiming, l::lastExecution);

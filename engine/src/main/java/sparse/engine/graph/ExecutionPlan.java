@@ -41,7 +41,7 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Map<String, Grid> grids = new HashMap<>();
     private Map<String, Grid> configuredGrids = Map.of();
     private boolean profiling;
-    private boolean stepTiming;
+    private StepTiming stepTiming = StepTiming.OFF;
     private final Set<String> skipped = new HashSet<>();
     private long executions;
     private boolean closed;
@@ -103,12 +103,12 @@ public final class ExecutionPlan implements AutoCloseable {
 
     /**
      * With step timing, each execution reports the device time of its launches issued back to
-     * back ({@link Device#timeSpans}): what the step costs, launch gaps that idle the device
-     * included, and each task's part of it. It is exclusive with profiling, whose waits after
-     * each task would be counted.
+     * back ({@link Device#timeSpans}): the whole step ({@link StepTiming#STEP}), or each task's
+     * part of it as well ({@link StepTiming#TASKS}). It is exclusive with profiling, whose waits
+     * after each task would be counted.
      */
-    public ExecutionPlan withStepTiming(boolean on) {
-        this.stepTiming = on;
+    public ExecutionPlan withStepTiming(StepTiming timing) {
+        this.stepTiming = timing;
         return this;
     }
 
@@ -135,14 +135,16 @@ public final class ExecutionPlan implements AutoCloseable {
                 buffers.get(t.array()).write(t.array());
             }
         }
-        if (profiling && stepTiming) {
+        if (profiling && stepTiming != StepTiming.OFF) {
             throw new IllegalStateException(graph.name() + ": profiling and step timing together would time the waits");
         }
         Map<String, Long> times = new LinkedHashMap<>();
         List<Integer> running = IntStream.range(0, graph.tasks().size())
                 .filter(i -> !skipped.contains(graph.tasks().get(i).id())).boxed().toList();
         long stepNanos = -1;
-        if (stepTiming) {
+        if (stepTiming == StepTiming.STEP) {
+            stepNanos = device.timeSpans(List.of(() -> running.forEach(i -> launch(i, false))))[0];
+        } else if (stepTiming == StepTiming.TASKS) {
             long[] spans = device.timeSpans(running.stream().<Runnable>map(i -> () -> launch(i, false)).toList());
             stepNanos = 0;
             for (int i = 0; i < spans.length; i++) {

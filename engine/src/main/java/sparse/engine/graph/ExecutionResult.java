@@ -6,9 +6,10 @@ import sparse.engine.backend.Device;
 
 /**
  * What one execution of a plan did: the device that ran it, its wall-clock time (transfers
- * included), and each task's device time in nanoseconds by task id: with profiling each task
- * timed alone, with step timing each task's part of the step ({@link Device#timeSpans}), whose
- * sum is {@code stepNanos} (-1 without step timing).
+ * included), the device time of its launches back to back with step timing ({@code stepNanos},
+ * -1 without), and each task's device time in nanoseconds by task id: with profiling each task
+ * timed alone, with {@link StepTiming#TASKS} each task's part of the step, whose sum is
+ * {@code stepNanos} ({@link Device#timeSpans}).
  */
 public record ExecutionResult(String graph, Device device, long wallNanos, Map<String, Long> taskTimesNanos,
                               long stepNanos) {

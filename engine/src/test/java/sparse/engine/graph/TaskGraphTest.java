@@ -278,7 +278,7 @@ class TaskGraphTest {
         ImmutableTaskGraph graph = scaleThenAdd("step", x, mid, out);
         try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
             assertEquals(-1, plan.execute().stepNanos());
-            ExecutionResult timed = plan.withStepTiming(true).execute();
+            ExecutionResult timed = plan.withStepTiming(StepTiming.TASKS).execute();
             assertTrue(timed.stepNanos() > 0, "step took " + timed.stepNanos() + " ns");
             assertEquals(Set.of("step.scale", "step.add"), timed.taskTimesNanos().keySet());
             assertEquals(timed.stepNanos(), timed.taskTimesNanos().values().stream().mapToLong(Long::longValue).sum(),
@@ -286,6 +286,14 @@ class TaskGraphTest {
             for (int i = 0; i < n; i++) {
                 assertEquals(3 * x[i], out[i], 1e-6f * Math.abs(x[i]));
             }
+            Arrays.fill(out, Float.NaN);
+            ExecutionResult whole = plan.withStepTiming(StepTiming.STEP).execute();
+            assertTrue(whole.stepNanos() > 0, "step took " + whole.stepNanos() + " ns");
+            assertEquals(Set.of(), whole.taskTimesNanos().keySet(), "one span for the step, none per task");
+            for (int i = 0; i < n; i++) {
+                assertEquals(3 * x[i], out[i], 1e-6f * Math.abs(x[i]));
+            }
+            plan.withStepTiming(StepTiming.TASKS);
             // with the scale skipped, mid still holds 2x of the old x; the add sees the new x = -old x
             Arrays.fill(out, Float.NaN);
             for (int i = 0; i < n; i++) {
@@ -300,7 +308,7 @@ class TaskGraphTest {
                     () -> plan.withSkipped("step.nothing", true));
             assertTrue(e.getMessage().startsWith("unknown task id 'step.nothing'"), e.getMessage());
             IllegalStateException both = assertThrows(IllegalStateException.class,
-                    () -> plan.withStepTiming(true).withProfiling(true).execute());
+                    () -> plan.withStepTiming(StepTiming.TASKS).withProfiling(true).execute());
             assertTrue(both.getMessage().contains("profiling and step timing"), both.getMessage());
         }
     }

@@ -11,6 +11,7 @@ import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
 import sparse.engine.graph.ExecutionPlan;
+import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.ExecutionResult;
 import sparse.engine.graph.Scalar;
 import sparse.engine.graph.TaskGraph;
@@ -57,7 +58,7 @@ public abstract class IndexListAttention implements AttentionMethod {
     private final Device device;
     private final Map<Integer, Layer> layers = new HashMap<>();
     private Layer current;
-    private boolean stepTiming;
+    private StepTiming stepTiming = StepTiming.OFF;
     private int tilesPerChunk;
     private ExecutionResult lastExecution;
 
@@ -72,9 +73,9 @@ public abstract class IndexListAttention implements AttentionMethod {
         return device;
     }
 
-    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
-    public void setStepTiming(boolean on) {
-        stepTiming = on;
+    /** With step timing, each step records the device time of its launches (for benchmarks; {@link StepTiming}). */
+    public void setStepTiming(StepTiming timing) {
+        stepTiming = timing;
     }
 
     /**

@@ -9,6 +9,7 @@ import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
 import sparse.engine.graph.ExecutionPlan;
+import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.ExecutionResult;
 import sparse.engine.graph.Scalar;
 import sparse.engine.graph.TaskGraph;
@@ -32,7 +33,7 @@ public final class QuestAttention implements AttentionMethod {
     private final Device device;
     private final QuestOptions options;
     private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
-    private boolean stepTiming;
+    private StepTiming stepTiming = StepTiming.OFF;
     private ExecutionResult lastExecution;
 
     public QuestAttention(Device device, QuestOptions options) {
@@ -49,9 +50,9 @@ public final class QuestAttention implements AttentionMethod {
         return options;
     }
 
-    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
-    public void setStepTiming(boolean on) {
-        stepTiming = on;
+    /** With step timing, each step records the device time of its launches (for benchmarks; {@link StepTiming}). */
+    public void setStepTiming(StepTiming timing) {
+        stepTiming = timing;
     }
 
     /** The last decode step's execution: device, wall time, and with step timing each kernel's part; null before any. */

@@ -11,6 +11,7 @@ import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
 import sparse.engine.graph.ExecutionPlan;
+import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.ExecutionResult;
 import sparse.engine.graph.Scalar;
 import sparse.engine.graph.TaskGraph;
@@ -70,7 +71,7 @@ public final class SketchWalkAttention implements AttentionMethod {
     private final SketchWalkOptions options;
     private final SketchWalkPrefill prefill;
     private final LayerPlans<LayerState> layers = new LayerPlans<>(LayerState::new);
-    private boolean stepTiming;
+    private StepTiming stepTiming = StepTiming.OFF;
     private int tilesPerChunk;
     private ExecutionResult lastExecution;
 
@@ -112,9 +113,9 @@ public final class SketchWalkAttention implements AttentionMethod {
         return result;
     }
 
-    /** With step timing, each step records the device time of all its launches together (for benchmarks). */
-    public void setStepTiming(boolean on) {
-        stepTiming = on;
+    /** With step timing, each step records the device time of its launches (for benchmarks; {@link StepTiming}). */
+    public void setStepTiming(StepTiming timing) {
+        stepTiming = timing;
     }
 
     /**
