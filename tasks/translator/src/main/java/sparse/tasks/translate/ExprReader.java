@@ -387,14 +387,17 @@ final class ExprReader {
         if (ownerName.equals(Reader.CONTEXT)) {
             return contextCall(mi, name, args, pos);
         }
-        if (owner.equals(kernelClass)) {
-            return helperCall(mi, m, args, pos);
-        }
         if (ownerName.equals("java.lang.Math") || ownerName.equals("java.lang.StrictMath")) {
             throw new Unsupported(mi, "calls to java.lang.Math are not supported; use KernelMath");
         }
+        // a method whose source is compiled with the kernel class (its own, or another kernel
+        // class's shared helper) can be translated; a library's cannot
+        if (owner.equals(kernelClass) || trees.getTree(m) != null) {
+            return helperCall(mi, m, args, pos);
+        }
         throw new Unsupported(mi, "calls to " + ownerName + "." + name + " are not supported in kernels"
-                + " (only KernelMath, KernelContext and static methods of " + kernelClass.getSimpleName() + ")");
+                + " (only KernelMath, KernelContext and static methods compiled from source with "
+                + kernelClass.getSimpleName() + ")");
     }
 
     private Expr contextCall(MethodInvocationTree mi, String name, List<TreePath> args, Pos pos) {
@@ -438,7 +441,17 @@ final class ExprReader {
         if (seenHelpers.add(m)) {
             pendingHelpers.add(m);
         }
-        return new Expr.Call(name, values, returnType, pos);
+        return new Expr.Call(helperName(m), values, returnType, pos);
+    }
+
+    /**
+     * A helper's name in the program: its own for the kernel class's methods, prefixed with its
+     * class's name for another class's, so that two classes' helpers of one name stay apart.
+     */
+    String helperName(ExecutableElement m) {
+        String name = m.getSimpleName().toString();
+        Element owner = m.getEnclosingElement();
+        return owner.equals(kernelClass) ? name : owner.getSimpleName() + "_" + name;
     }
 
     Ty.Prim prim(TypeMirror t, Tree at) {
@@ -489,7 +502,6 @@ final class ExprReader {
     }
 
     Pos pos(Tree t) {
-        long start = trees.getSourcePositions().getStartPosition(reporter.unit(), t);
-        return new Pos(t, start < 0 ? 0 : (int) reporter.unit().getLineMap().getLineNumber(start));
+        return new Pos(t, reporter.kernelLine(t));
     }
 }

@@ -81,7 +81,6 @@ public final class KernelProcessor extends AbstractProcessor {
         String packageName = processingEnv.getElementUtils().getPackageOf(type).getQualifiedName().toString();
         String simpleName = type.getSimpleName().toString();
 
-        attribute(kernels.get(0));
         List<Program.Function> functions = new Reader(trees, reporter, type).read(kernels);
         if (reporter.failed()) {
             return;
@@ -108,10 +107,11 @@ public final class KernelProcessor extends AbstractProcessor {
 
     /**
      * Processors run before javac has typed method bodies. Asking for the element of a tree
-     * that has none (a method's body block) makes javac attribute the whole class, so that
-     * every later type and element query on its trees has an answer.
+     * that has none (a method's body block) makes javac attribute the method's whole class, so
+     * that every later type and element query on its trees has an answer: the kernel class's,
+     * and any other class whose helpers its kernels call.
      */
-    private void attribute(ExecutableElement method) {
+    static void attribute(Trees trees, ExecutableElement method) {
         TreePath methodPath = trees.getPath(method);
         MethodTree tree = trees.getTree(method);
         if (methodPath != null && tree != null && tree.getBody() != null) {

@@ -107,7 +107,7 @@ final class Reader {
             reporter.error(method, "generic methods are not supported in " + what);
             return null;
         }
-        for (Element other : kernelClass.getEnclosedElements()) {
+        for (Element other : method.getEnclosingElement().getEnclosedElements()) {
             if (other != method && other.getKind() == ElementKind.METHOD
                     && other.getSimpleName().equals(method.getSimpleName())) {
                 reporter.error(method, "overloaded " + what + " are not supported: rename one of the "
@@ -125,6 +125,8 @@ final class Reader {
             reporter.error(method, "the translator needs the source of " + method.getSimpleName());
             return null;
         }
+        reporter.enter(path.getCompilationUnit());
+        KernelProcessor.attribute(trees, method);
         parallelDepth = 0;
         Pos pos = pos(tree);
 
@@ -150,7 +152,8 @@ final class Reader {
             style = context ? KernelSpec.Style.CONTEXT : KernelSpec.Style.PARALLEL;
         }
         Stmt.Block body = block(new TreePath(path, tree.getBody()));
-        return new Program.Function(method.getSimpleName().toString(), style, returnType, params, body,
+        return new Program.Function(kernel ? method.getSimpleName().toString() : exprs.helperName(method), style,
+                returnType, params, body,
                 false, List.of(), pos);
     }
 
@@ -466,7 +469,6 @@ final class Reader {
     }
 
     private Pos pos(Tree t) {
-        long start = trees.getSourcePositions().getStartPosition(reporter.unit(), t);
-        return new Pos(t, start < 0 ? 0 : (int) reporter.unit().getLineMap().getLineNumber(start));
+        return new Pos(t, reporter.kernelLine(t));
     }
 }

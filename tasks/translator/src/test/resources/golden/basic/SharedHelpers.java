@@ -1,0 +1,37 @@
+import sparse.tasks.lang.Kernel;
+import sparse.tasks.lang.KernelContext;
+import sparse.tasks.lang.KernelMath;
+
+// a kernel class calling helpers of another class compiled with it, as kernel classes share
+// helpers (the select's order keys in the scores that build the select's first histogram)
+class SharedHelpers {
+    @Kernel
+    static void keys(KernelContext ctx, float[] x, int[] keys) {
+        int i = ctx.globalIdx;
+        keys[i] = Bits.orderKey(x[i]) + twice(Bits.TOP);
+    }
+
+    // the kernel class's own helper keeps its name; Bits.twice is another function
+    static int twice(int v) {
+        return v + v;
+    }
+}
+
+final class Bits {
+    static final int TOP = 21;
+
+    private Bits() {
+    }
+
+    static int orderKey(float x) {
+        int bits = KernelMath.floatToIntBits(x);
+        if (bits < 0) {
+            bits = bits ^ 0x7FFFFFFF;
+        }
+        return twice(bits) >> 1;
+    }
+
+    static int twice(int v) {
+        return 2 * v;
+    }
+}
