@@ -3,8 +3,6 @@ package sparse.examples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -27,13 +25,10 @@ import sparse.engine.model.gguf.GgufFile;
         description = "Greedy-token agreement of each attention method with dense attention on a GGUF Llama model.")
 final class AgreeCommand implements Runnable {
     @Mixin
-    DeviceOptions options;
+    DeviceOptions deviceOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "a GGUF Llama model")
-    Path model;
-
-    @Option(names = "--prompt", required = true, description = "the text to continue")
-    String prompt;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--steps", defaultValue = "200", description = "positions compared (default ${DEFAULT-VALUE})")
     int steps;
@@ -74,19 +69,17 @@ final class AgreeCommand implements Runnable {
         for (Run r : runs) {
             GreedyAgreement.checkRun(r, settings);
         }
-        if (!Files.isRegularFile(model)) {
-            throw new IllegalArgumentException((Files.exists(model) ? "not a file: " : "no such file: ") + model);
-        }
-        EngineConfig config = options.config();
+        modelOptions.checkModelFile();
+        EngineConfig config = deviceOptions.config();
         if (!config.grids().isEmpty()) {
             throw new IllegalArgumentException("agree sets its launch grids from the model's shapes; it takes no"
                     + " --grid or SPARSE_GRID (given: " + String.join(", ", config.grids().keySet()) + ")");
         }
         Device device = Backends.select(config);
         PrintStream out = System.out;
-        try (GgufFile file = GgufFile.open(model)) {
+        try (GgufFile file = GgufFile.open(modelOptions.model)) {
             boolean[] headed = {false};  // the header waits for the first row, so an error stands alone
-            GreedyAgreement.Report report = GreedyAgreement.measure(file, device, prompt, steps, runs, settings,
+            GreedyAgreement.Report report = GreedyAgreement.measure(file, device, modelOptions.prompt, steps, runs, settings,
                     row -> {
                         if (!headed[0]) {
                             out.println("agreement with dense: teacher-forced = fraction of the " + steps
@@ -102,7 +95,7 @@ final class AgreeCommand implements Runnable {
                     + " steps");
             out.println("dense:  " + report.denseText().replace("\n", "\\n"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + modelOptions.model + ": " + e.getMessage(), e);
         }
     }
 

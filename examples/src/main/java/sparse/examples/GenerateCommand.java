@@ -3,8 +3,6 @@ package sparse.examples;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,13 +25,10 @@ import sparse.engine.model.sample.Sampler;
         description = "Generate text with a GGUF Llama model on a device, with any attention method.")
 final class GenerateCommand implements Runnable {
     @Mixin
-    DeviceOptions options;
+    DeviceOptions deviceOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "a GGUF Llama model")
-    Path model;
-
-    @Option(names = "--prompt", required = true, description = "the text to continue")
-    String prompt;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--steps", defaultValue = "256", description = "tokens to generate, at most (default ${DEFAULT-VALUE})")
     int steps;
@@ -69,10 +64,8 @@ final class GenerateCommand implements Runnable {
         }
         MethodSettings.checkName(attention);
         double requested = density(attention, density);
-        if (!Files.isRegularFile(model)) {
-            throw new IllegalArgumentException((Files.exists(model) ? "not a file: " : "no such file: ") + model);
-        }
-        EngineConfig config = options.config();
+        modelOptions.checkModelFile();
+        EngineConfig config = deviceOptions.config();
         if (!config.grids().isEmpty()) {
             throw new IllegalArgumentException("generate sets its launch grids from the model's shapes; it takes no"
                     + " --grid or SPARSE_GRID (given: " + String.join(", ", config.grids().keySet()) + ")");
@@ -80,13 +73,13 @@ final class GenerateCommand implements Runnable {
         Sampler sampler = Sampler.of(temperature, topP, seed);
         Device device = Backends.select(config);
         PrintStream out = System.out;
-        try (GgufFile file = GgufFile.open(model)) {
+        try (GgufFile file = GgufFile.open(modelOptions.model)) {
             AttentionMethod method = attention.equals("dense") ? null
                     : Methods.open(attention, requested, MethodSettings.defaults(), device);
             boolean[] streamed = {false};
             DeviceGenerator.Result r;
             try {
-                r = DeviceGenerator.generate(file, device, method, sampler, prompt, steps, text -> {
+                r = DeviceGenerator.generate(file, device, method, sampler, modelOptions.prompt, steps, text -> {
                     out.print(text);
                     out.flush();
                     streamed[0] = true;
@@ -104,7 +97,7 @@ final class GenerateCommand implements Runnable {
             out.printf("attention: %s %s, density %.4f (attended keys / visible keys, every head, layer and position)%n",
                     r.attention(), r.attentionPath(), r.density());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + model + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + modelOptions.model + ": " + e.getMessage(), e);
         }
     }
 

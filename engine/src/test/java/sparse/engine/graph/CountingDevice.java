@@ -10,14 +10,36 @@ import sparse.engine.backend.ElementType;
 import sparse.engine.backend.Grid;
 import sparse.tasks.lang.KernelSpec;
 
-/** Wraps a device to record what a plan asks of it: each buffer's copies, each kernel's last grid. */
-final class CountingDevice implements Device {
+/**
+ * Wraps a device to record what is asked of it: each buffer's copies, each kernel's last grid;
+ * otherwise passes everything through. Public for the model tests, which count a step's bytes.
+ */
+public final class CountingDevice implements Device {
     private final Device device;
     final List<CountingBuffer> buffers = new ArrayList<>();
     final Map<String, Grid> lastGrid = new HashMap<>();
 
-    CountingDevice(Device device) {
+    public CountingDevice(Device device) {
         this.device = device;
+    }
+
+    /** Forgets every buffer's copies so far, so the next counts are of what follows. */
+    public void reset() {
+        for (CountingBuffer b : buffers) {
+            b.elementsWritten = 0;
+            b.elementsRead = 0;
+            b.writes.clear();
+        }
+    }
+
+    /** Bytes copied to the device since allocation or {@link #reset}, closed buffers included. */
+    public long bytesToDevice() {
+        return buffers.stream().mapToLong(b -> b.elementsWritten * b.type().bytes).sum();
+    }
+
+    /** Bytes copied back to the host since allocation or {@link #reset}, closed buffers included. */
+    public long bytesToHost() {
+        return buffers.stream().mapToLong(b -> b.elementsRead * b.type().bytes).sum();
     }
 
     /** The one buffer of {@code length} elements (the tests give their arrays distinct lengths). */

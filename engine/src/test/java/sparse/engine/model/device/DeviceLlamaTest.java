@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.dense.DenseAttention;
 import sparse.engine.backend.Device;
+import sparse.engine.graph.CountingDevice;
 import sparse.engine.model.TestModels;
 import sparse.engine.model.gguf.GgufFile;
 import sparse.engine.model.llama.Generator;
@@ -160,7 +161,7 @@ class DeviceLlamaTest {
     @MethodSource("devicesAndPaths")
     void onlyTheLogitsComeBack(Device device, AttentionPath path) throws IOException {
         TinyLlama tiny = new TinyLlama(11, false);
-        TransferCounter counter = new TransferCounter(device);
+        CountingDevice counter = new CountingDevice(device);
         try (GgufFile file = GgufFile.open(Files.write(dir.resolve("tiny.gguf"), tiny.toGguf()));
              DeviceLlama model = load(file, counter, 8, path)) {
             model.forward(1, 0);
@@ -168,10 +169,10 @@ class DeviceLlamaTest {
                 counter.reset();
                 model.forward(5 + pos, pos);
                 System.out.printf("%s %s step %d: %d bytes to the device, %d bytes back%n", device.id(), path, pos,
-                        counter.bytesToDevice, counter.bytesToHost);
+                        counter.bytesToDevice(), counter.bytesToHost());
                 if (path != AttentionPath.HOST_METHOD) {
-                    assertEquals(0, counter.bytesToDevice);
-                    assertEquals(4L * tiny.vocabularySize(), counter.bytesToHost);
+                    assertEquals(0, counter.bytesToDevice());
+                    assertEquals(4L * tiny.vocabularySize(), counter.bytesToHost());
                 }
             }
         }

@@ -21,6 +21,7 @@ import sparse.engine.attention.methods.Methods;
 import sparse.engine.attention.streaming.StreamingOptions;
 import sparse.engine.attention.streaming.StreamingReference;
 import sparse.engine.backend.Device;
+import sparse.engine.graph.CountingDevice;
 import sparse.engine.model.TestModels;
 import sparse.engine.model.device.DeviceLlama.AttentionPath;
 import sparse.engine.model.gguf.GgufFile;
@@ -177,7 +178,7 @@ class StepGraphAttentionTest {
     @ParameterizedTest(name = "{0}", autoCloseArguments = false)
     @MethodSource("sparse.engine.model.device.ModelKernelsTest#devices")
     void aSparseStepBringsBackTheLogitsAndTheListLengths(Device device) throws IOException {
-        TransferCounter counter = new TransferCounter(device);
+        CountingDevice counter = new CountingDevice(device);
         try (GgufFile file = GgufFile.open(TestModels.require(STORIES));
              DeviceLlama model = DeviceLlamaTest.load(file, counter, 8, open("socket", counter), AttentionPath.STEP_GRAPH)) {
             model.forward(1, 0);
@@ -185,9 +186,9 @@ class StepGraphAttentionTest {
             for (int pos = 1; pos < 8; pos++) {
                 counter.reset();
                 model.forward(5 + pos, pos);
-                assertEquals(0, counter.bytesToDevice);
+                assertEquals(0, counter.bytesToDevice());
                 assertEquals(4L * model.config().vocabularySize() + 4L * lists * model.config().layers(),
-                        counter.bytesToHost);
+                        counter.bytesToHost());
             }
         }
     }
