@@ -50,9 +50,8 @@ public final class ScoreKernels {
                                            float[] scores, int rows, int hkv, int capacity, int n, int tables, int bits,
                                            int useValueNorms, int wordsPerGroup, int[] histograms, int sink,
                                            int window) {
-        // the tables' bits, so that the histogram can reuse the room after the last chunk: a
-        // second array (40 KiB a group, not 32) left room for fewer work-groups per SM: slower scores
-        int[] table = ctx.allocateIntLocalArray(TABLE_CHUNK);
+        float[] table = ctx.allocateFloatLocalArray(TABLE_CHUNK);
+        int[] digits = ctx.allocateIntLocalArray(SelectKernels.BINS);
         int row = ctx.groupIdy;
         int kv = row / (rows / hkv);
         int perWord = 4;
@@ -71,7 +70,7 @@ public final class ScoreKernels {
         for (int lo = 0; lo < entries; lo += TABLE_CHUNK) {
             int size = KernelMath.min(TABLE_CHUNK, entries - lo);
             for (int i = ctx.localIdx; i < size; i += SOFT_GROUP) {
-                table[i] = KernelMath.floatToIntBits(bucketTables[tableBase + lo + i]);
+                table[i] = bucketTables[tableBase + lo + i];
             }
             ctx.localBarrier();
             int firstTable = lo >> bits;
@@ -98,30 +97,30 @@ public final class ScoreKernels {
                     int at = (l << bits) - lo;
                     if (perWord == 4) {
                         // whole tables of at most 256 entries: every look-up is in the chunk
-                        s0 += KernelMath.intBitsToFloat(table[at + (word & 0xFF)]);
-                        s1 += KernelMath.intBitsToFloat(table[at + ((word >> 8) & 0xFF)]);
-                        s2 += KernelMath.intBitsToFloat(table[at + ((word >> 16) & 0xFF)]);
-                        s3 += KernelMath.intBitsToFloat(table[at + ((word >> 24) & 0xFF)]);
-                        t0 += KernelMath.intBitsToFloat(table[at + (other & 0xFF)]);
-                        t1 += KernelMath.intBitsToFloat(table[at + ((other >> 8) & 0xFF)]);
-                        t2 += KernelMath.intBitsToFloat(table[at + ((other >> 16) & 0xFF)]);
-                        t3 += KernelMath.intBitsToFloat(table[at + ((other >> 24) & 0xFF)]);
+                        s0 += table[at + (word & 0xFF)];
+                        s1 += table[at + ((word >> 8) & 0xFF)];
+                        s2 += table[at + ((word >> 16) & 0xFF)];
+                        s3 += table[at + ((word >> 24) & 0xFF)];
+                        t0 += table[at + (other & 0xFF)];
+                        t1 += table[at + ((other >> 8) & 0xFF)];
+                        t2 += table[at + ((other >> 16) & 0xFF)];
+                        t3 += table[at + ((other >> 24) & 0xFF)];
                     } else {
                         int c0 = at + (word & 0xFFFF);
                         int c1 = at + ((word >> 16) & 0xFFFF);
                         int c2 = at + (other & 0xFFFF);
                         int c3 = at + ((other >> 16) & 0xFFFF);
                         if (c0 >= 0 && c0 < size) {
-                            s0 += KernelMath.intBitsToFloat(table[c0]);
+                            s0 += table[c0];
                         }
                         if (c1 >= 0 && c1 < size) {
-                            s1 += KernelMath.intBitsToFloat(table[c1]);
+                            s1 += table[c1];
                         }
                         if (c2 >= 0 && c2 < size) {
-                            t0 += KernelMath.intBitsToFloat(table[c2]);
+                            t0 += table[c2];
                         }
                         if (c3 >= 0 && c3 < size) {
-                            t1 += KernelMath.intBitsToFloat(table[c3]);
+                            t1 += table[c3];
                         }
                     }
                 }
@@ -133,21 +132,20 @@ public final class ScoreKernels {
             }
             ctx.localBarrier();
         }
-        // the last chunk's barrier freed the tables' room: the first digit's histogram
         for (int b = ctx.localIdx; b < SelectKernels.BINS; b += SOFT_GROUP) {
-            table[b] = 0;
+            digits[b] = 0;
         }
         ctx.localBarrier();
         int stop = KernelMath.min(limit, n - window);
         for (int w = begin + ctx.localIdx; w < end; w += SOFT_GROUP) {
             for (int j = KernelMath.max(w * perWord, sink); j < KernelMath.min(w * perWord + perWord, stop); j++) {
-                ctx.atomicAdd(table, SelectKernels.firstDigit(scores[scoreBase + j]), 1);
+                ctx.atomicAdd(digits, SelectKernels.firstDigit(scores[scoreBase + j]), 1);
             }
         }
         ctx.localBarrier();
         int histogram = row * SelectKernels.RADIX_DIGITS * SelectKernels.BINS;
         for (int b = ctx.localIdx; b < SelectKernels.BINS; b += SOFT_GROUP) {
-            int count = table[b];
+            int count = digits[b];
             if (count != 0) {
                 ctx.atomicAdd(histograms, histogram + b, count);
             }
