@@ -137,9 +137,8 @@ public final class SocketAttention extends IndexListAttention {
                             a.rows(), d, tables, bits, scale)
                     .task(a.task(SCORES), kernel(ScoreKernels.class, "softCollisionScores"), codes, norms, bucketTables,
                             scores, a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
-                            wordsPerGroup, histograms, sink, window);
-            // the scores counted the select's first digit: its passes start at 1
-            for (int pass = 1; pass <= SelectKernels.RADIX_DIGITS; pass++) {
+                            wordsPerGroup);
+            for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
                 graph.task(a.task(SELECT + pass), kernel(SelectKernels.class, "radixSelectPass"), scores, histograms,
                         selectState, chunkCounts, capacity, a.visible(), sink, window, heavy, selectChunk, selectChunks,
                         pass);
@@ -182,7 +181,7 @@ public final class SocketAttention extends IndexListAttention {
             selectChunk.set(chunk);
             selectChunks.set(chunks);
             Grid select = Grid.of((long) chunks * local, a.rows(), local, 1);
-            for (int pass = 1; pass <= SelectKernels.RADIX_DIGITS; pass++) {
+            for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
                 plan.withGrid(a.id(SELECT + pass), select);
             }
             plan.withGrid(a.id(SELECT), select);

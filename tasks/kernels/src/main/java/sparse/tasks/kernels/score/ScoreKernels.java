@@ -1,6 +1,5 @@
 package sparse.tasks.kernels.score;
 
-import sparse.tasks.kernels.select.SelectKernels;
 import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
@@ -39,19 +38,12 @@ public final class ScoreKernels {
      * tokens (two words at a time), and adds their look-ups into the scores (written by the
      * first chunk, scaled by the norm after the last). Tables larger than a chunk (above 13 bits) are split across
      * chunks and a look-up outside the chunk held adds nothing.
-     *
-     * <p>The scores of the candidates {@code [sink, n − window)} are also counted into the first
-     * digit's histogram of the top-M select that follows ({@code histograms[row][0]}, zero
-     * before; {@link SelectKernels#radixSelectPass} then starts at pass 1): one launch and one
-     * read of the scores fewer. Each work-item counts the tokens it wrote itself.
      */
     @Kernel
     public static void softCollisionScores(KernelContext ctx, int[] codeWords, float[] valueNorms, float[] bucketTables,
                                            float[] scores, int rows, int hkv, int capacity, int n, int tables, int bits,
-                                           int useValueNorms, int wordsPerGroup, int[] histograms, int sink,
-                                           int window) {
+                                           int useValueNorms, int wordsPerGroup) {
         float[] table = ctx.allocateFloatLocalArray(TABLE_CHUNK);
-        int[] digits = ctx.allocateIntLocalArray(SelectKernels.BINS);
         int row = ctx.groupIdy;
         int kv = row / (rows / hkv);
         int perWord = 4;
@@ -131,24 +123,6 @@ public final class ScoreKernels {
                 }
             }
             ctx.localBarrier();
-        }
-        for (int b = ctx.localIdx; b < SelectKernels.BINS; b += SOFT_GROUP) {
-            digits[b] = 0;
-        }
-        ctx.localBarrier();
-        int stop = KernelMath.min(limit, n - window);
-        for (int w = begin + ctx.localIdx; w < end; w += SOFT_GROUP) {
-            for (int j = KernelMath.max(w * perWord, sink); j < KernelMath.min(w * perWord + perWord, stop); j++) {
-                ctx.atomicAdd(digits, SelectKernels.firstDigit(scores[scoreBase + j]), 1);
-            }
-        }
-        ctx.localBarrier();
-        int histogram = row * SelectKernels.RADIX_DIGITS * SelectKernels.BINS;
-        for (int b = ctx.localIdx; b < SelectKernels.BINS; b += SOFT_GROUP) {
-            int count = digits[b];
-            if (count != 0) {
-                ctx.atomicAdd(histograms, histogram + b, count);
-            }
         }
     }
 

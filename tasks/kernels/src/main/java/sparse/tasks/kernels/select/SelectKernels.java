@@ -506,11 +506,6 @@ public final class SelectKernels {
         return mask;
     }
 
-    /** The bin of {@code score} in the first digit's histogram of {@link #radixSelectPass}. */
-    public static int firstDigit(float score) {
-        return (orderKey(score) ^ SIGN) >>> digitShift(0);
-    }
-
     /** Float bits as an int whose signed order is the float order (−0 below +0; no NaN expected). */
     static int orderKey(float x) {
         int bits = KernelMath.floatToIntBits(x);
