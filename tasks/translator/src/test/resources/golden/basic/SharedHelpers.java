@@ -2,8 +2,8 @@ import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
 
-// a kernel class calling helpers of another class compiled with it, as kernel classes share
-// helpers (the select's order keys in the scores that build the select's first histogram)
+// a kernel class calling helpers of another class compiled with it, so that kernel classes can
+// share helpers (an order key for floats, say) instead of copying them
 class SharedHelpers {
     @Kernel
     static void keys(KernelContext ctx, float[] x, int[] keys) {
