@@ -11,9 +11,9 @@ import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
 import sparse.engine.graph.ExecutionPlan;
-import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.ExecutionResult;
 import sparse.engine.graph.Scalar;
+import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.TaskGraph;
 import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.kernels.blocksparse.BlockSparseKernels;
@@ -259,7 +259,8 @@ public final class SketchWalkAttention implements AttentionMethod {
                 quantile.set(options.decodeQuantile(visibleTokens));
                 // the candidate list's length is known on the device only: chunks are sized for the quantile's share
                 long candidateBlocks = Math.max(0, last - windowBlocks - sinkBlocks);
-                long expected = Math.clamp((long) Math.ceil((1 - quantile.value().floatValue()) * candidateBlocks) + 1, 0, candidateBlocks);
+                long expected = Math.clamp((long) Math.ceil((1 - quantile.value().floatValue()) * candidateBlocks) + 1,
+                        0, candidateBlocks);
                 keys = (end0 + blockTotal - start1 + expected) * b;
                 plan.withGrid(taskId("sketch"), Grid.of((long) (hkv * stableTiles.value().intValue() + hq) * LOGIT_GROUP,
                         LOGIT_GROUP));

@@ -280,9 +280,10 @@ public final class WalkKernels {
      * Decode's selection, one work-group (at most {@link #SELECT_GROUP} work-items): the walk
      * {@code s = (1 − β)·r + β·Σ_I parts[I·partStride + j]} of the last {@link #walkHop} at the
      * candidates {@code sinkBlocks ≤ j < size − 1 − windowBlocks} (query block size − 1), the
-     * threshold as {@link #rowQuantiles}, none kept for a quantile above 1 (the two order statistics from a bitonic sort of the
+     * threshold as {@link #rowQuantiles} (the two order statistics from a bitonic sort of the
      * candidates' order-preserving keys in local memory: no atomics, whose queues on the few
-     * words that hold most keys cost more), and the candidates at or above it, ascending, in
+     * words that hold most keys cost more; none kept for a quantile above 1), and the
+     * candidates at or above it, ascending, in
      * {@code blocks[0 .. counts[0])}. Sink, window and current block are not listed (the caller
      * attends them anyway). At most {@link #MAX_SELECT} candidates.
      */
