@@ -166,6 +166,52 @@ class TaskGraphTest {
         }
     }
 
+    /**
+     * Steps replayed as one unit (a CUDA graph) must see each step's scalars, grids and skips:
+     * the same step twice, a changed factor, a changed count (and default grid), a task left
+     * out and back in, in an order that revisits each recorded subset.
+     */
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void replayedStepsSeeEachStepsArgumentsAndSkips(Device d) {
+        Random r = random("replayedStepsSeeEachStepsArgumentsAndSkips", d);
+        int n = 3000;
+        float[] x = randomFloats(r, n);
+        float[] mid = nans(n);
+        float[] out = nans(n);
+        Scalar count = Scalar.ofInt(n);
+        Scalar factor = Scalar.ofFloat(2f);
+        ImmutableTaskGraph graph = new TaskGraph("replay")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, mid)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
+                .task("scale", GraphKernels::scale, x, mid, factor, count)
+                .task("add", GraphKernels::add, mid, x, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        // per step: factor, count, whether the scale is skipped
+        float[] factors = {2f, 2f, -0.5f, 3f, 3f, 1.5f, 4f, 4f};
+        int[] counts = {n, n, n, 700, 700, 2999, 20, n};
+        boolean[] skips = {false, false, false, false, true, false, true, false};
+        float[] held = new float[n];
+        Arrays.fill(held, Float.NaN);
+        try (ExecutionPlan plan = new ExecutionPlan(d, graph)) {
+            for (int step = 0; step < factors.length; step++) {
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) r.nextGaussian();
+                }
+                factor.set(factors[step]);
+                count.set(counts[step]);
+                plan.withSkipped("replay.scale", skips[step]).execute();
+                for (int i = 0; i < n; i++) {
+                    if (!skips[step] && i < counts[step]) {
+                        held[i] = factors[step] * x[i];
+                    }
+                    assertNear(held[i] + x[i], out[i], "element " + i + " of step " + step);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
     @MethodSource("devices")
     void cacheAppendSendsOnlyTheNewRows(Device d) {
