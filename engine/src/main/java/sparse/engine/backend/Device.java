@@ -41,25 +41,6 @@ public interface Device extends AutoCloseable {
      */
     long launch(CompiledKernel kernel, Grid grid, Object[] args, boolean timed);
 
-    /**
-     * A launcher that runs an in-order subset of {@code kernels} as one step, again and again,
-     * each time with its own grids and arguments. Here each launch is issued in turn; CUDA
-     * records each subset once as a graph and replays it ({@code cuGraphLaunch}), so the host
-     * issues one launch per step instead of one per kernel. {@code names} name the kernels in
-     * errors. Close it before the kernels' buffers.
-     */
-    default StepLauncher stepLauncher(List<CompiledKernel> kernels, List<String> names) {
-        return (tasks, grids, args) -> {
-            for (int i = 0; i < tasks.length; i++) {
-                try {
-                    launch(kernels.get(tasks[i]), grids[i], args[i], false);
-                } catch (BackendException e) {
-                    throw BackendException.inTask(names.get(tasks[i]), id(), grids[i], e);
-                }
-            }
-        };
-    }
-
     /** Waits until every launch and copy issued so far has finished. */
     void synchronize();
 
@@ -88,19 +69,5 @@ public interface Device extends AutoCloseable {
     /** A kernel ready to launch on one device. */
     interface CompiledKernel {
         KernelSpec spec();
-    }
-
-    /** See {@link #stepLauncher}. */
-    interface StepLauncher extends AutoCloseable {
-        /**
-         * Issues kernel {@code tasks[i]} over {@code grids[i]} with {@code args[i]} (as
-         * {@link Device#launch} takes them), for each i in order, and returns at once. A
-         * launch that fails throws {@link BackendException#inTask}.
-         */
-        void launch(int[] tasks, Grid[] grids, Object[][] args);
-
-        @Override
-        default void close() {
-        }
     }
 }

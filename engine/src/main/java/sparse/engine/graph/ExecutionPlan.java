@@ -25,10 +25,6 @@ import sparse.tasks.lang.KernelSpec;
  * <p>Each task's launch grid is, first found: {@link #withGrid}, then the configured grids
  * ({@link #withConfiguredGrids}), then for parallel-loop kernels a default covering the loop's
  * bound. Context-style kernels have no default.
- *
- * <p>A step's launches go to the device as one unit ({@link Device#stepLauncher}: one CUDA
- * graph launch instead of one launch per task). With profiling or per-task timing they are
- * issued one by one, since each needs the host between two tasks.
  */
 public final class ExecutionPlan implements AutoCloseable {
     /** Default work-group size for parallel-loop kernels (capped by the device's maximum). */
@@ -42,7 +38,6 @@ public final class ExecutionPlan implements AutoCloseable {
     private final Set<String> taskIds;
     private final Map<Object, DeviceBuffer> buffers = new IdentityHashMap<>();
     private final List<Device.CompiledKernel> kernels = new ArrayList<>();
-    private Device.StepLauncher stepLauncher;
     private final Map<String, Grid> grids = new HashMap<>();
     private Map<String, Grid> configuredGrids = Map.of();
     private boolean profiling;
@@ -66,7 +61,6 @@ public final class ExecutionPlan implements AutoCloseable {
             for (ImmutableTaskGraph.Task task : graph.tasks()) {
                 kernels.add(device.compile(task.spec()));
             }
-            stepLauncher = device.stepLauncher(kernels, graph.taskIds());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -149,7 +143,7 @@ public final class ExecutionPlan implements AutoCloseable {
                 .filter(i -> !skipped.contains(graph.tasks().get(i).id())).boxed().toList();
         long stepNanos = -1;
         if (stepTiming == StepTiming.STEP) {
-            stepNanos = device.timeSpans(List.of(() -> launchStep(running)))[0];
+            stepNanos = device.timeSpans(List.of(() -> running.forEach(i -> launch(i, false))))[0];
         } else if (stepTiming == StepTiming.TASKS) {
             long[] spans = device.timeSpans(running.stream().<Runnable>map(i -> () -> launch(i, false)).toList());
             stepNanos = 0;
@@ -157,12 +151,13 @@ public final class ExecutionPlan implements AutoCloseable {
                 times.put(graph.tasks().get(running.get(i)).id(), spans[i]);
                 stepNanos += spans[i];
             }
-        } else if (profiling) {
-            for (int i : running) {
-                times.put(graph.tasks().get(i).id(), launch(i, true));
-            }
         } else {
-            launchStep(running);
+            for (int i : running) {
+                long nanos = launch(i, profiling);
+                if (profiling) {
+                    times.put(graph.tasks().get(i).id(), nanos);
+                }
+            }
         }
         for (ImmutableTaskGraph.Transfer t : graph.toHost()) {
             if (t.mode() == DataTransferMode.EVERY_EXECUTION) {
@@ -174,20 +169,6 @@ public final class ExecutionPlan implements AutoCloseable {
         return new ExecutionResult(graph.name(), device, System.nanoTime() - start, Map.copyOf(times), stepNanos);
     }
 
-    /** Issues the tasks {@code running} through the step launcher. */
-    private void launchStep(List<Integer> running) {
-        int[] tasks = new int[running.size()];
-        Grid[] taskGrids = new Grid[tasks.length];
-        Object[][] args = new Object[tasks.length][];
-        for (int j = 0; j < tasks.length; j++) {
-            tasks[j] = running.get(j);
-            ImmutableTaskGraph.Task task = graph.tasks().get(tasks[j]);
-            taskGrids[j] = gridOf(task);
-            args[j] = launchArgs(task);
-        }
-        stepLauncher.launch(tasks, taskGrids, args);
-    }
-
     /** Launches task {@code i}; with {@code timed}, waits and returns its device time. */
     private long launch(int i, boolean timed) {
         ImmutableTaskGraph.Task task = graph.tasks().get(i);
@@ -195,7 +176,7 @@ public final class ExecutionPlan implements AutoCloseable {
         try {
             return device.launch(kernels.get(i), grid, launchArgs(task), timed);
         } catch (BackendException e) {
-            throw BackendException.inTask(task.id(), device.id(), grid, e);
+            throw new BackendException(task.id() + " on " + device.id() + " over grid " + grid + ": " + e.getMessage(), e);
         }
     }
 
@@ -220,9 +201,6 @@ public final class ExecutionPlan implements AutoCloseable {
             return;
         }
         closed = true;
-        if (stepLauncher != null) {
-            stepLauncher.close();
-        }
         for (DeviceBuffer b : buffers.values()) {
             b.close();
         }

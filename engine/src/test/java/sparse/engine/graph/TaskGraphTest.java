@@ -167,14 +167,15 @@ class TaskGraphTest {
     }
 
     /**
-     * Steps replayed as one unit (a CUDA graph) must see each step's scalars, grids and skips:
-     * the same step twice, a changed factor, a changed count (and default grid), a task left
-     * out and back in, in an order that revisits each recorded subset.
+     * Each execution sees its own scalars, grids and skips: the same step twice, a changed
+     * factor, a changed count (and default grid), a task left out and back in, and the
+     * combinations again (a launcher that recorded steps and replayed them would have to
+     * notice each change).
      */
     @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
     @MethodSource("devices")
-    void replayedStepsSeeEachStepsArgumentsAndSkips(Device d) {
-        Random r = random("replayedStepsSeeEachStepsArgumentsAndSkips", d);
+    void eachExecutionSeesItsArgumentsAndSkips(Device d) {
+        Random r = random("eachExecutionSeesItsArgumentsAndSkips", d);
         int n = 3000;
         float[] x = randomFloats(r, n);
         float[] mid = nans(n);

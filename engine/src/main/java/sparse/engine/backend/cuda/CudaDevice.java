@@ -143,52 +143,9 @@ final class CudaDevice implements Device {
 
     @Override
     public long launch(CompiledKernel compiled, Grid grid, Object[] args, boolean timed) {
-        CudaKernel kernel = own(compiled);
-        String what = kernel.what();
-        LaunchDims dims = dims(kernel, grid);
-        // the block is the kernel's own: launches of one kernel from two threads take turns
-        synchronized (kernel) {
-            fillArguments(kernel, args);
-            context.makeCurrent();
-            if (!timed) {
-                context.driver.launchKernel(what, kernel.function(), dims.groupsX, dims.groupsY, dims.blockX, dims.blockY,
-                        context.stream, kernel.args().pointers());
-                return -1;
-            }
-            MemorySegment start = context.driver.eventCreate();
-            MemorySegment end = context.driver.eventCreate();
-            try {
-                context.driver.eventRecord(start, context.stream);
-                context.driver.launchKernel(what, kernel.function(), dims.groupsX, dims.groupsY, dims.blockX, dims.blockY,
-                        context.stream, kernel.args().pointers());
-                context.driver.eventRecord(end, context.stream);
-                context.driver.eventSynchronize(end);
-                return Math.round(context.driver.eventElapsedTime(start, end) * 1e6);
-            } finally {
-                context.driver.eventDestroy(start);
-                context.driver.eventDestroy(end);
-            }
-        }
-    }
-
-    @Override
-    public StepLauncher stepLauncher(List<CompiledKernel> kernels, List<String> names) {
-        return new CudaStepGraph(this, context, kernels.stream().map(this::own).toList(), names);
-    }
-
-    CudaKernel own(CompiledKernel compiled) {
         if (!(compiled instanceof CudaKernel kernel) || kernel.context() != context) {
             throw new IllegalArgumentException("kernel " + compiled.spec().name() + " was not compiled for " + context.id);
         }
-        return kernel;
-    }
-
-    /** A launch's work-group counts and sizes as CUDA takes them. */
-    record LaunchDims(int groupsX, int groupsY, int blockX, int blockY) {
-    }
-
-    /** {@code grid} in CUDA's terms, checked against the device's limits. */
-    LaunchDims dims(CudaKernel kernel, Grid grid) {
         String what = kernel.what();
         int blockX = grid.local()[0];
         int blockY = grid.dimensions() == 2 ? grid.local()[1] : 1;
@@ -202,14 +159,36 @@ final class CudaDevice implements Device {
             throw new IllegalArgumentException("kernel " + what + ": grid " + grid + " has more work-groups than CUDA allows ("
                     + Integer.MAX_VALUE + " in x, 65535 in y)");
         }
-        return new LaunchDims((int) groupsX, (int) groupsY, blockX, blockY);
+        // the block is the kernel's own: launches of one kernel from two threads take turns
+        synchronized (kernel) {
+            fillArguments(kernel, args);
+            context.makeCurrent();
+            if (!timed) {
+                context.driver.launchKernel(what, kernel.function(), (int) groupsX, (int) groupsY, blockX, blockY,
+                        context.stream, kernel.args().pointers());
+                return -1;
+            }
+            MemorySegment start = context.driver.eventCreate();
+            MemorySegment end = context.driver.eventCreate();
+            try {
+                context.driver.eventRecord(start, context.stream);
+                context.driver.launchKernel(what, kernel.function(), (int) groupsX, (int) groupsY, blockX, blockY,
+                        context.stream, kernel.args().pointers());
+                context.driver.eventRecord(end, context.stream);
+                context.driver.eventSynchronize(end);
+                return Math.round(context.driver.eventElapsedTime(start, end) * 1e6);
+            } finally {
+                context.driver.eventDestroy(start);
+                context.driver.eventDestroy(end);
+            }
+        }
     }
 
     /**
      * Writes {@code args} into the kernel's argument block in the KernelSpec calling convention:
      * the declared parameters, then each array's length.
      */
-    void fillArguments(CudaKernel kernel, Object[] args) {
+    private void fillArguments(CudaKernel kernel, Object[] args) {
         List<Param> params = kernel.spec().params();
         String what = kernel.what();
         if (args.length != params.size()) {

@@ -60,13 +60,6 @@ final class CudaDriver {
     private final MethodHandle cuEventSynchronize;
     private final MethodHandle cuEventElapsedTime;
     private final MethodHandle cuEventDestroy;
-    private final MethodHandle cuGraphCreate;
-    private final MethodHandle cuGraphAddKernelNode;
-    private final MethodHandle cuGraphInstantiate;
-    private final MethodHandle cuGraphExecKernelNodeSetParams;
-    private final MethodHandle cuGraphLaunch;
-    private final MethodHandle cuGraphExecDestroy;
-    private final MethodHandle cuGraphDestroy;
 
     private CudaDriver(SymbolLookup lib) {
         cuGetErrorName = bind(lib, "cuGetErrorName", JAVA_INT, ADDRESS);
@@ -96,13 +89,6 @@ final class CudaDriver {
         cuEventSynchronize = bind(lib, "cuEventSynchronize", ADDRESS);
         cuEventElapsedTime = bind(lib, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
         cuEventDestroy = bind(lib, "cuEventDestroy_v2", ADDRESS);
-        cuGraphCreate = bind(lib, "cuGraphCreate", ADDRESS, JAVA_INT);
-        cuGraphAddKernelNode = bind(lib, "cuGraphAddKernelNode_v2", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-        cuGraphInstantiate = bind(lib, "cuGraphInstantiateWithFlags", ADDRESS, ADDRESS, JAVA_LONG);
-        cuGraphExecKernelNodeSetParams = bind(lib, "cuGraphExecKernelNodeSetParams_v2", ADDRESS, ADDRESS, ADDRESS);
-        cuGraphLaunch = bind(lib, "cuGraphLaunch", ADDRESS, ADDRESS);
-        cuGraphExecDestroy = bind(lib, "cuGraphExecDestroy", ADDRESS);
-        cuGraphDestroy = bind(lib, "cuGraphDestroy", ADDRESS);
     }
 
     /** Loads libcuda.so.1 for the life of the process; throws {@link BackendUnavailableException} when there is none. */
@@ -115,18 +101,6 @@ final class CudaDriver {
         }
         return new CudaDriver(lib);
     }
-
-    /**
-     * {@code CUDA_KERNEL_NODE_PARAMS_v2}: func, grid x/y/z, block x/y/z, shared bytes, kernel
-     * params, extra, kern, ctx. A null kern and ctx launch func in its own context.
-     */
-    static final MemoryLayout KERNEL_NODE_PARAMS = MemoryLayout.structLayout(
-            ADDRESS.withName("func"),
-            JAVA_INT.withName("gridDimX"), JAVA_INT.withName("gridDimY"), JAVA_INT.withName("gridDimZ"),
-            JAVA_INT.withName("blockDimX"), JAVA_INT.withName("blockDimY"), JAVA_INT.withName("blockDimZ"),
-            JAVA_INT.withName("sharedMemBytes"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("kernelParams"), ADDRESS.withName("extra"),
-            ADDRESS.withName("kern"), ADDRESS.withName("ctx"));
 
     /** Every function returns a {@code CUresult}. */
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout... args) {
@@ -351,57 +325,5 @@ final class CudaDriver {
 
     void eventDestroy(MemorySegment event) {
         run("cuEventDestroy_v2", () -> (int) cuEventDestroy.invokeExact(event));
-    }
-
-    MemorySegment graphCreate() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment graph = arena.allocate(ADDRESS);
-            run("cuGraphCreate", () -> (int) cuGraphCreate.invokeExact(graph, 0));
-            return graph.get(ADDRESS, 0);
-        }
-    }
-
-    /** Adds a kernel node after {@code after} (none when NULL); {@code params} is a {@link #KERNEL_NODE_PARAMS}. */
-    MemorySegment graphAddKernelNode(String what, MemorySegment graph, MemorySegment after, MemorySegment params) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment node = arena.allocate(ADDRESS);
-            MemorySegment dependencies = arena.allocate(ADDRESS);
-            dependencies.set(ADDRESS, 0, after);
-            long count = after.equals(MemorySegment.NULL) ? 0 : 1;
-            run("cuGraphAddKernelNode_v2(" + what + ")",
-                    () -> (int) cuGraphAddKernelNode.invokeExact(node, graph, dependencies, count, params));
-            return node.get(ADDRESS, 0);
-        }
-    }
-
-    MemorySegment graphInstantiate(MemorySegment graph) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment exec = arena.allocate(ADDRESS);
-            run("cuGraphInstantiateWithFlags", () -> (int) cuGraphInstantiate.invokeExact(exec, graph, 0L));
-            return exec.get(ADDRESS, 0);
-        }
-    }
-
-    /** Sets a kernel node's grid and arguments for the exec's later launches; those already issued keep theirs. */
-    void graphExecKernelNodeSetParams(String what, MemorySegment exec, MemorySegment node, MemorySegment params) {
-        int status = status(() -> (int) cuGraphExecKernelNodeSetParams.invokeExact(exec, node, params));
-        if (status != CUDA_SUCCESS) {
-            check("cuGraphExecKernelNodeSetParams_v2(" + what + ")", status);
-        }
-    }
-
-    void graphLaunch(MemorySegment exec, MemorySegment stream) {
-        int status = status(() -> (int) cuGraphLaunch.invokeExact(exec, stream));
-        if (status != CUDA_SUCCESS) {
-            check("cuGraphLaunch", status);
-        }
-    }
-
-    void graphExecDestroy(MemorySegment exec) {
-        run("cuGraphExecDestroy", () -> (int) cuGraphExecDestroy.invokeExact(exec));
-    }
-
-    void graphDestroy(MemorySegment graph) {
-        run("cuGraphDestroy", () -> (int) cuGraphDestroy.invokeExact(graph));
     }
 }
