@@ -14,5 +14,6 @@ __device__ int __float_as_int(float); __device__ float __int_as_float(int);
 __device__ unsigned int __float_as_uint(float); __device__ float __uint_as_float(unsigned int);
 __device__ int __popc(unsigned int); __device__ int __float2int_rz(float); __device__ long long __float2ll_rz(float);
 __device__ void __syncthreads();
+__device__ float __shfl_sync(unsigned int mask, float var, int srcLane, int width = 32);
 __device__ int atomicAdd(int*, int); __device__ int atomicMax(int*, int); __device__ int atomicMin(int*, int);
 __device__ int atomicCAS(int*, int, int);

@@ -49,7 +49,9 @@ final class LanguageCases {
         Random r = new Random(seed);
         return List.of(intArithmetic(r), longArithmetic(r), floatArithmetic(r), controlFlow(r),
                 helpersAndConstants(r), grid2d(r), contextFields(), mathFunctions(r), halfAndBf16(r),
-                scalarTypes(r), atomics(r), groupSum(r));
+                scalarTypes(r), atomics(r), groupSum(r),
+                shuffles("shuffles", Grid.of(1024, 256), r),
+                shuffles("shuffles2d", Grid.of(64, 16, 16, 8), r));
     }
 
     static Arg in(Object array) {
@@ -447,6 +449,44 @@ final class LanguageCases {
                         expected[i / group] += in[i];
                     }
                     assertClose(expected, (float[]) v[1], FLOAT_BOUND, "out", 1);
+                });
+    }
+
+    /**
+     * {@link LanguageKernels#shuffles} on {@code grid}; the moved values must be exact, the sum
+     * within {@link #FLOAT_BOUND} of a float64 sum and the same in every lane.
+     */
+    static Case shuffles(String name, Grid grid, Random r) {
+        int n = (int) (grid.global()[0] * (grid.dimensions() > 1 ? grid.global()[1] : 1));
+        float[] in = floats(r, n, -1, 1);
+        int shift = r.nextInt(201) - 100;
+        int ops = LanguageKernels.SHUFFLE_OPS;
+        return new Case(name, LanguageKernelsTranslated.shuffles, grid,
+                List.of(in(in), out(new float[n * ops]), scalar(shift)), v -> {
+                    float[] out = (float[]) v[1];
+                    double[] moved = new double[n * 4];
+                    double[] sums = new double[n];
+                    float[] actualMoved = new float[n * 4];
+                    float[] actualSums = new float[n];
+                    for (int w = 0; w < n; w++) {
+                        int base = w & ~31;
+                        int lane = w & 31;
+                        int spread = lane * 7 & 31;
+                        double[] e = {in[base + (lane + shift & 31)], in[base + (lane ^ 5)],
+                                spread % 3 == 0 ? -in[base + spread] * 0.5f : in[base + spread], 31 - lane};
+                        System.arraycopy(e, 0, moved, w * 4, 4);
+                        System.arraycopy(out, w * ops, actualMoved, w * 4, 4);
+                        for (int k = 0; k < 32; k++) {
+                            sums[w] += in[base + k];
+                        }
+                        actualSums[w] = out[w * ops + 4];
+                        if (Float.floatToRawIntBits(actualSums[w]) != Float.floatToRawIntBits(actualSums[base])) {
+                            fail("sum of lane " + lane + " of sub-group " + w / 32 + " = " + actualSums[w]
+                                    + ", lane 0 has " + actualSums[base]);
+                        }
+                    }
+                    assertClose(moved, actualMoved, 0, "moved (shift " + shift + ")", 4);
+                    assertClose(sums, actualSums, FLOAT_BOUND, "sum", 1);
                 });
     }
 

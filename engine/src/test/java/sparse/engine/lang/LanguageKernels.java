@@ -21,6 +21,7 @@ final class LanguageKernels {
     static final int MATH_OPS = 20;
     static final int GROUP = 128;
     static final int BINS = 64;
+    static final int SHUFFLE_OPS = 5;
     static final long MIX = 0x9E3779B97F4A7C15L;
     static final float TWO_PI = (float) (2 * Math.PI);
 
@@ -369,5 +370,42 @@ final class LanguageKernels {
         if (lid == 0) {
             out[ctx.groupIdx] = partial[0];
         }
+    }
+
+    /**
+     * Sub-group shuffles in 1-D and 2-D work-groups. Work-item w (groups in x-major order, then
+     * the linear local id) reads in[w] and writes out[w * SHUFFLE_OPS + k]: its sub-group's
+     * values at lanes (lane + shift) & 31, lane ^ 5 and lane * 7 & 31 (of a value computed in a
+     * branch), its lane number 31 - lane sent as an int, and the sub-group's sum by a butterfly
+     * in a helper.
+     */
+    @Kernel
+    static void shuffles(KernelContext ctx, float[] in, float[] out, int shift) {
+        int local = ctx.localIdy * ctx.localGroupSizeX + ctx.localIdx;
+        int groupsX = ctx.globalGroupSizeX / ctx.localGroupSizeX;
+        int group = ctx.groupIdy * groupsX + ctx.groupIdx;
+        int w = group * ctx.localGroupSizeX * ctx.localGroupSizeY + local;
+        int lane = local & 31;
+        float v = in[w];
+        int o = w * SHUFFLE_OPS;
+        out[o] = ctx.shuffle(v, lane + shift);
+        out[o + 1] = ctx.shuffle(v, lane ^ 5);
+        float odd = v;
+        if (lane % 3 == 0) {
+            odd = -v * 0.5f;
+        }
+        out[o + 2] = ctx.shuffle(odd, lane * 7);
+        out[o + 3] = ctx.shuffle(lane, 31 - lane);
+        out[o + 4] = subGroupSum(ctx, v);
+    }
+
+    /** The sum over the work-item's sub-group, the same in every lane: a butterfly of five shuffles. */
+    static float subGroupSum(KernelContext ctx, float v) {
+        int lane = (ctx.localIdy * ctx.localGroupSizeX + ctx.localIdx) & 31;
+        float sum = v;
+        for (int offset = 16; offset > 0; offset >>= 1) {
+            sum += ctx.shuffle(sum, lane ^ offset);
+        }
+        return sum;
     }
 }

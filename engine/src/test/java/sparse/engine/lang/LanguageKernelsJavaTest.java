@@ -107,6 +107,16 @@ class LanguageKernelsJavaTest {
             }
         }
 
+        private float[] exchange;
+
+        @Override
+        public synchronized float[] exchange() {
+            if (exchange == null) {
+                exchange = new float[barrier.getParties()];
+            }
+            return exchange;
+        }
+
         @Override
         public synchronized Object localArray(int slot, Class<?> arrayType, int length) {
             return locals.computeIfAbsent(slot, s -> Array.newInstance(arrayType.getComponentType(), length));

@@ -32,6 +32,7 @@ final class JvmWorkGroup implements WorkGroup {
 
     private final List<Object> localArrays = new ArrayList<>();
     private long localBytes;
+    private float[] exchange;
 
     // barrier state, changed under lock; generation and failure are read by parked work-items
     private final ReentrantLock lock = new ReentrantLock();
@@ -173,6 +174,24 @@ final class JvmWorkGroup implements WorkGroup {
             LockSupport.unpark(t);
         }
         waiting.clear();
+    }
+
+    /** Sub-groups of 32 as on CUDA: a group of another size is an error, as it would be there. */
+    @Override
+    public float[] exchange() {
+        lock.lock();
+        try {
+            if (size % 32 != 0) {
+                throw new BackendException(kernelName + " shuffles in work-groups of " + size
+                        + " work-items; shuffles need a multiple of 32");
+            }
+            if (exchange == null) {
+                exchange = new float[size];
+            }
+            return exchange;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -79,6 +79,16 @@ public final class WorkGroups {
             }
         }
 
+        private float[] exchange;
+
+        @Override
+        public synchronized float[] exchange() {
+            if (exchange == null) {
+                exchange = new float[barrier.getParties()];
+            }
+            return exchange;
+        }
+
         @Override
         public synchronized Object localArray(int slot, Class<?> arrayType, int length) {
             while (arrays.size() <= slot) {

@@ -63,6 +63,23 @@ public final class KernelContext {
         return (int[]) group.localArray(nextLocalSlot++, int[].class, length);
     }
 
+    /**
+     * The {@code value} that work-item {@code lane & 31} of this work-item's sub-group holds: the
+     * sub-groups are the runs of 32 consecutive work-items in x-major order (CUDA's warps), so the
+     * work-group's size must be a multiple of 32. Every work-item of the work-group must reach
+     * it, as a barrier. CUDA: {@code __shfl_sync} (registers, no barrier); OpenCL and the JVM:
+     * through local memory between two barriers.
+     */
+    public float shuffle(float value, int lane) {
+        float[] exchange = group.exchange();
+        int id = localIdy * localGroupSizeX + localIdx;
+        exchange[id] = value;
+        group.barrier();
+        float result = exchange[(id & ~31) + (lane & 31)];
+        group.barrier();
+        return result;
+    }
+
     /** atomic_add / atomicAdd; returns the old value. */
     public int atomicAdd(int[] array, int index, int value) {
         return (int) INT_ARRAY.getAndAdd(array, index, value);

@@ -18,7 +18,7 @@ import java.util.List;
  * @param parallelBounds for parallel-loop style, per dimension the loop's upper bound as
  *                       written ({@code "n"} a scalar parameter, {@code "a.length"}, or an
  *                       integer literal); null where the bound is another expression
- * @param usesBarrier    whether the kernel (or a helper it calls) calls {@code localBarrier}
+ * @param usesBarrier    whether the kernel (or a helper it calls) calls {@code localBarrier} or {@code shuffle}
  * @param javaFile       the source file name, for error messages
  * @param opencl         the whole class's program in OpenCL C
  * @param cuda           the whole class's program in CUDA C

@@ -14,4 +14,7 @@ public interface WorkGroup {
      * work-item makes the same allocations in the same order, so slots line up).
      */
     Object localArray(int slot, Class<?> arrayType, int length);
+
+    /** One float per work-item of the group, the group's own, for {@link KernelContext#shuffle}. */
+    float[] exchange();
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import sparse.tasks.lang.KernelSpec;
 
 /**
@@ -21,10 +22,17 @@ abstract class CPrinter {
     static final int UNARY = 14;
     static final int ASSIGN = 2;
 
+    /** A kernel's local array that shuffles go through where the dialect has no shuffle of its own. */
+    static final String EXCHANGE = "sparse_exchange";
+    /** Its length: the most work-items a shuffling work-group may have there (CUDA's block limit). */
+    static final int EXCHANGE_LENGTH = 1024;
+
     private final StringBuilder text = new StringBuilder();
     private final List<Integer> javaLines = new ArrayList<>();
     private int indent;
     private Program program;
+    /** The functions that shuffle, themselves or through a helper. */
+    private Set<String> shuffling;
 
     // ---- the dialect
 
@@ -62,26 +70,43 @@ abstract class CPrinter {
 
     abstract String localArray(Ty.Prim element, String name, int length);
 
+    /** {@code ctx.shuffle(value, lane)}. */
+    abstract Code shuffle(String value, String lane);
+
+    /**
+     * The parameter by which a helper that shuffles receives its kernel's {@link #EXCHANGE}
+     * array; null where shuffles need no memory (then kernels declare no such array either).
+     */
+    abstract String exchangeParameter();
+
     /** Helper functions a program gets once, before its own functions, where it needs them. */
     enum PreludeFunction {
         HALF_TO_FLOAT, FLOAT_TO_HALF, BF16_TO_FLOAT, FLOAT_TO_BF16,
         /** Java's float to long conversion; NVIDIA's conversions send NaN to Long.MIN_VALUE, not 0. */
-        FLOAT_TO_LONG
+        FLOAT_TO_LONG,
+        /** A sub-group shuffle through the kernel's exchange array. */
+        SHUFFLE
     }
 
-    /** The prelude function's C text, as lines; its name is {@code sparse_} and the enum name in lower case. */
+    /**
+     * The prelude function's C text, as lines (none where the dialect has it built in); its
+     * name is {@code sparse_} and the enum name in lower case.
+     */
     abstract List<String> preludeFunction(PreludeFunction f);
 
     // ---- program
 
     KernelSpec.Source print(Program p) {
         program = p;
+        shuffling = p.functions().stream().filter(Program.Function::usesShuffle).map(Program.Function::javaName)
+                .collect(Collectors.toSet());
         line("// " + p.javaClass() + " (" + p.javaFile() + "), translated by sparse.tasks.translate.KernelProcessor:"
                 + " do not edit", 0);
         for (PreludeFunction f : preludeNeeded(p)) {
-            line("", 0);
-            for (String l : preludeFunction(f)) {
-                line(l, 0);
+            List<String> lines = preludeFunction(f);
+            if (!lines.isEmpty()) {
+                line("", 0);
+                lines.forEach(l -> line(l, 0));
             }
         }
         for (Program.Function f : p.functions()) {
@@ -103,6 +128,7 @@ abstract class CPrinter {
                     case Expr.Intrinsic i when i.op() == Intrinsic.FLOAT_TO_BF16 -> needed.add(PreludeFunction.FLOAT_TO_BF16);
                     case Expr.Cast c when c.type() == Ty.Prim.LONG && c.operand().type() == Ty.Prim.FLOAT ->
                             needed.add(PreludeFunction.FLOAT_TO_LONG);
+                    case Expr.Shuffle s -> needed.add(PreludeFunction.SHUFFLE);
                     default -> { }
                 }
             });
@@ -130,6 +156,10 @@ abstract class CPrinter {
             }
         }
         params.addAll(lengths);
+        boolean exchange = f.usesShuffle() && exchangeParameter() != null;
+        if (exchange && !f.isKernel()) {
+            params.add(exchangeParameter());
+        }
         String head = f.isKernel() ? kernelQualifier() + " void" : helperQualifier() + typeName(f.returnType());
         line(head + " " + functionName(f.javaName()) + "(" + String.join(", ", params) + ") {", f.pos().line());
         indent++;
@@ -138,6 +168,9 @@ abstract class CPrinter {
                 Ty.Array t = (Ty.Array) a.variable().type();
                 line(localArray(t.element(), a.variable().name(), t.length()), a.pos().line());
             }
+        }
+        if (exchange && f.isKernel()) {
+            line(localArray(Ty.Prim.FLOAT, EXCHANGE, EXCHANGE_LENGTH), f.pos().line());
         }
         for (Stmt s : f.body().body()) {
             statement(s);
@@ -301,10 +334,14 @@ abstract class CPrinter {
                     }
                 }
                 args.addAll(lengths);
+                if (shuffling.contains(c.function()) && exchangeParameter() != null) {
+                    args.add(EXCHANGE);
+                }
                 yield new Code(functionName(c.function()) + "(" + String.join(", ", args) + ")", ATOM);
             }
             case Expr.Intrinsic i -> intrinsic(i.op(), i.args().stream().map(a -> wrap(a, ASSIGN)).toList());
             case Expr.ContextValue c -> contextValue(c.field());
+            case Expr.Shuffle s -> shuffle(wrap(s.value(), ASSIGN), wrap(s.lane(), ASSIGN));
             case Expr.Atomic a -> {
                 List<String> args = new ArrayList<>();
                 args.add("&" + a.array().name() + "[" + expr(a.index()).text() + "]");

@@ -11,7 +11,8 @@ import sparse.tasks.lang.KernelSpec;
 /**
  * Stage 2: checks the rules that span statements and functions (where {@code @Parallel} loops
  * and local arrays may stand, no recursion, no local array passed to a helper), orders the
- * helpers before their callers, and fills in {@code usesBarrier} and {@code parallelBounds}.
+ * helpers before their callers, and fills in {@code usesBarrier}, {@code usesShuffle} and
+ * {@code parallelBounds}.
  */
 final class Checker {
     private final Reporter reporter;
@@ -36,20 +37,24 @@ final class Checker {
             }
         }
         Map<String, Boolean> barrier = new LinkedHashMap<>();
+        Map<String, Boolean> shuffle = new LinkedHashMap<>();
         for (String name : order) {
             Facts fs = facts.get(name);
-            boolean uses = fs.barrier;
+            boolean usesBarrier = fs.barrier;
+            boolean usesShuffle = fs.shuffle;
             for (Expr.Call c : fs.calls) {
-                uses |= barrier.getOrDefault(c.function(), false);
+                usesBarrier |= barrier.getOrDefault(c.function(), false);
+                usesShuffle |= shuffle.getOrDefault(c.function(), false);
             }
-            barrier.put(name, uses);
+            barrier.put(name, usesBarrier);
+            shuffle.put(name, usesShuffle);
         }
         List<Program.Function> helpers = new ArrayList<>();
         List<Program.Function> kernels = new ArrayList<>();
         for (String name : order) {
             Program.Function f = byName.get(name);
             Program.Function done = new Program.Function(f.javaName(), f.style(), f.returnType(), f.params(),
-                    f.body(), barrier.get(name), facts.get(name).bounds, f.pos());
+                    f.body(), barrier.get(name), shuffle.get(name), facts.get(name).bounds, f.pos());
             (f.isKernel() ? kernels : helpers).add(done);
         }
         // kernels in source order
@@ -77,10 +82,14 @@ final class Checker {
         order.add(name);
     }
 
-    /** What one function's body tells: the helpers it calls, whether it has a barrier, its parallel bounds. */
+    /**
+     * What one function's body tells: the helpers it calls, whether it has a barrier or a
+     * shuffle (which is one on OpenCL and the JVM), its parallel bounds.
+     */
     private static final class Facts {
         final List<Expr.Call> calls = new ArrayList<>();
         boolean barrier;
+        boolean shuffle;
         List<String> bounds = List.of();
     }
 
@@ -250,6 +259,10 @@ final class Checker {
                 case Expr.Assign a -> written(a.target());
                 case Expr.Step s -> written(s.target());
                 case Expr.Atomic a -> written(a.array());
+                case Expr.Shuffle s -> {
+                    facts.barrier = true;
+                    facts.shuffle = true;
+                }
                 default -> { }
             }
             IrWalk.children(e).forEach(this::expr);

@@ -134,6 +134,17 @@ final class CudaPrinter extends CPrinter {
         return "__shared__ " + typeName(element) + " " + name + "[" + length + "];";
     }
 
+    /** The whole warp takes part; the hardware takes the lane mod 32 (width 32), as Java's lane & 31. */
+    @Override
+    Code shuffle(String value, String lane) {
+        return new Code("__shfl_sync(0xffffffffu, " + value + ", " + lane + ")", ATOM);
+    }
+
+    @Override
+    String exchangeParameter() {
+        return null; // shuffles go through registers
+    }
+
     @Override
     List<String> preludeFunction(PreludeFunction f) {
         return switch (f) {
@@ -167,6 +178,7 @@ final class CudaPrinter extends CPrinter {
                     "__device__ long long sparse_float_to_long(float x) {",
                     "    return x != x ? 0LL : __float2ll_rz(x);",
                     "}");
+            case SHUFFLE -> List.of(); // __shfl_sync is built in
         };
     }
 }

@@ -78,6 +78,16 @@ sealed interface Expr {
         }
     }
 
+    /**
+     * {@code ctx.shuffle(value, lane)}: the value that work-item {@code lane & 31} of the
+     * sub-group holds; {@code value} is a float (the reader casts another type, as Java does).
+     */
+    record Shuffle(Expr value, Expr lane, Pos pos) implements Expr {
+        public Ty type() {
+            return Ty.Prim.FLOAT;
+        }
+    }
+
     enum AtomicOp { ADD, MAX, MIN, COMPARE_AND_SWAP }
 
     /** An atomic on {@code array[index]}; operands: the value, or expected and new value. Returns the old value. */

@@ -224,6 +224,7 @@ final class ExprReader {
             case Expr.Assign a -> false;
             case Expr.Call c -> false;
             case Expr.Atomic a -> false;
+            case Expr.Shuffle s -> false; // every work-item must reach it, once
         };
     }
 
@@ -401,6 +402,13 @@ final class ExprReader {
     }
 
     private Expr contextCall(MethodInvocationTree mi, String name, List<TreePath> args, Pos pos) {
+        if (name.equals("shuffle")) {
+            Expr value = expr(args.get(0));
+            if (value.type() != Ty.Prim.FLOAT) {
+                value = new Expr.Cast(Ty.Prim.FLOAT, value, value.pos()); // as Java converts the argument
+            }
+            return new Expr.Shuffle(value, expr(args.get(1)), pos);
+        }
         Expr.AtomicOp op = switch (name) {
             case "atomicAdd" -> Expr.AtomicOp.ADD;
             case "atomicMax" -> Expr.AtomicOp.MAX;

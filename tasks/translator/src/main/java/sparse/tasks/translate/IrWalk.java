@@ -24,6 +24,7 @@ final class IrWalk {
             case Expr.Cast c -> List.of(c.operand());
             case Expr.Call c -> c.args();
             case Expr.Intrinsic i -> i.args();
+            case Expr.Shuffle s -> List.of(s.value(), s.lane());
             case Expr.Atomic a -> {
                 List<Expr> all = new ArrayList<>(List.of(a.array(), a.index()));
                 all.addAll(a.operands());

@@ -135,6 +135,17 @@ final class OpenClPrinter extends CPrinter {
         return "__local " + typeName(element) + " " + name + "[" + length + "];";
     }
 
+    /** OpenCL 1.2 has no sub-group shuffle (nor has NVIDIA's OpenCL cl_khr_subgroup_shuffle): local memory. */
+    @Override
+    Code shuffle(String value, String lane) {
+        return new Code("sparse_shuffle(" + EXCHANGE + ", " + value + ", " + lane + ")", ATOM);
+    }
+
+    @Override
+    String exchangeParameter() {
+        return "__local float* " + EXCHANGE;
+    }
+
     @Override
     List<String> preludeFunction(PreludeFunction f) {
         return switch (f) {
@@ -165,6 +176,17 @@ final class OpenClPrinter extends CPrinter {
             case FLOAT_TO_LONG -> List.of(
                     "long sparse_float_to_long(float x) {",
                     "    return x != x ? 0L : convert_long_sat(x);",
+                    "}");
+            // sub-groups are runs of 32 work-items in x-major order, as CUDA's warps; the second
+            // barrier keeps the next shuffle's writes from overtaking this one's reads
+            case SHUFFLE -> List.of(
+                    "float sparse_shuffle(__local float* exchange, float value, int lane) {",
+                    "    int id = (int)(get_local_id(1) * get_local_size(0) + get_local_id(0));",
+                    "    exchange[id] = value;",
+                    "    barrier(CLK_LOCAL_MEM_FENCE);",
+                    "    float result = exchange[(id & ~31) + (lane & 31)];",
+                    "    barrier(CLK_LOCAL_MEM_FENCE);",
+                    "    return result;",
                     "}");
         };
     }

@@ -15,11 +15,12 @@ record Program(String javaClass, String canonicalName, String simpleName, String
 
     /**
      * A kernel or a helper. {@code style} is null for helpers. The checker fills in
-     * {@code usesBarrier} (through the helpers called) and, for parallel-loop kernels,
-     * {@code parallelBounds} (see {@link KernelSpec#parallelBounds()}).
+     * {@code usesBarrier} and {@code usesShuffle} (both through the helpers called; a shuffle
+     * counts as a barrier) and, for parallel-loop kernels, {@code parallelBounds} (see
+     * {@link KernelSpec#parallelBounds()}).
      */
     record Function(String javaName, KernelSpec.Style style, Ty.Prim returnType, List<Param> params,
-                    Stmt.Block body, boolean usesBarrier, List<String> parallelBounds, Pos pos) {
+                    Stmt.Block body, boolean usesBarrier, boolean usesShuffle, List<String> parallelBounds, Pos pos) {
 
         boolean isKernel() {
             return style != null;

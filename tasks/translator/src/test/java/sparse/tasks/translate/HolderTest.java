@@ -35,6 +35,11 @@ class HolderTest {
             public Object localArray(int slot, Class<?> arrayType, int length) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public float[] exchange() {
+                throw new UnsupportedOperationException();
+            }
         };
         return new KernelContext(group, 0, 0, globalId, 0, 1, 1, 8, 1);
     }
@@ -86,6 +91,11 @@ class HolderTest {
         assertFalse(helpers.get(0).usesBarrier());
         assertTrue(helpers.get(1).usesBarrier());
         assertTrue(kernels("context/LocalReduce.java").get(0).usesBarrier());
+        // a shuffle is a barrier on OpenCL and the JVM, also in a helper's helper
+        List<KernelSpec> shuffles = kernels("context/Shuffle.java");
+        assertTrue(shuffles.get(0).usesBarrier());
+        assertTrue(shuffles.get(1).usesBarrier());
+        assertFalse(shuffles.get(2).usesBarrier());
     }
 
     @Test
