@@ -92,8 +92,13 @@ public final class SocketAttention extends IndexListAttention {
         final int[] codes;
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
-        /** [rows][tables][2^bits]: this step's bucket probabilities, summed over each row's query heads. */
+        /**
+         * [rows][tables][2^bits]: this step's bucket probabilities, summed over each row's query
+         * heads; or, split, [hq][tables][SPLIT_ENTRIES]: each head's tables as two halves.
+         */
         final float[] bucketTables;
+        /** Per-head lists of at most 10 bits score through split tables (ScoreKernels.splitTableScores). */
+        final boolean split;
         /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
         final float[] scores;
         /** The radix select's histograms, state and per-chunk counts (SelectKernels.radixSelectPass). */
@@ -118,7 +123,9 @@ public final class SocketAttention extends IndexListAttention {
             }
             codes = new int[a.hkv() * tables * SocketHashKernels.wordsPerRow(a.capacity(), bits)];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
-            bucketTables = new float[Math.multiplyExact(a.rows() * tables, 1 << bits)];
+            split = a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS;
+            bucketTables = new float[Math.multiplyExact(a.rows() * tables,
+                    split ? SocketHashKernels.SPLIT_ENTRIES : 1 << bits)];
             scores = new float[a.rows() * a.capacity()];
             histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
             selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
@@ -139,8 +146,9 @@ public final class SocketAttention extends IndexListAttention {
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
             graph.task(a.task(TABLES), kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq,
-                            a.rows(), d, tables, bits, scale)
-                    .task(a.task(SCORES), kernel(ScoreKernels.class, "softCollisionScores"), codes, norms, bucketTables,
+                            a.rows(), d, tables, bits, scale, split ? 1 : 0)
+                    .task(a.task(SCORES), kernel(ScoreKernels.class, split ? "splitTableScores" : "softCollisionScores"),
+                            codes, norms, bucketTables,
                             scores, a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
                             wordsPerGroup);
             for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {

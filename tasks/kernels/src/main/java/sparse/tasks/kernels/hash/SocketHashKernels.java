@@ -33,6 +33,14 @@ public final class SocketHashKernels {
     static final int DOT_LANES = 8;
     /** The most (head, bit) pairs of one row and table that {@link #bucketTables} holds on chip. */
     public static final int MAX_ROW_BITS = 1024;
+    /**
+     * Split tables ({@link #bucketTables} with {@code split = 1}): per head and table, the high
+     * half's {@code HALF_SIZE} entries, then the low half's; halves of at most 5 bits, so at
+     * most {@link #MAX_SPLIT_BITS} bits a table.
+     */
+    public static final int HALF_SIZE = 32;
+    public static final int SPLIT_ENTRIES = 2 * HALF_SIZE;
+    public static final int MAX_SPLIT_BITS = 10;
 
     /** Codes per 32-bit word: four bytes up to 8 bits, two shorts above (up to 16). */
     public static int codesPerWord(int bits) {
@@ -100,10 +108,16 @@ public final class SocketHashKernels {
      * {@link #DOT_LANES} work-items over interleaved channels (a dot product per work-item was
      * a chain of d dependent loads, the step's slowest part); then each fills buckets, a
      * product over the bits per head.
+     *
+     * <p>With {@code split = 1} (one head per row, at most {@link #MAX_SPLIT_BITS} bits) it
+     * writes the product form split at the code's low {@code bits / 2} bits instead,
+     * {@code [rows][tables][SPLIT_ENTRIES]}: entry {@code a} of the high half is the product
+     * over the high bits, entry {@code b} of the low half over the low bits, 0 past
+     * {@code 2^width}, so that {@code Prob(c) = high[c >> (bits/2)] · low[c & (2^(bits/2) − 1)]}.
      */
     @Kernel
     public static void bucketTables(KernelContext ctx, float[] q, float[] planes, float[] bucketTables, int hq, int rows,
-                                    int d, int tables, int bits, float scale) {
+                                    int d, int tables, int bits, float scale, int split) {
         float[] up = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
         float[] down = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
         float[] partial = ctx.allocateFloatLocalArray(TABLE_GROUP);
@@ -136,21 +150,48 @@ public final class SocketHashKernels {
             }
             ctx.localBarrier();
         }
-        int buckets = 1 << bits;
-        for (int c = t; c < buckets; c += TABLE_GROUP) {
-            float sum = 0f;
-            for (int h = 0; h < heads; h++) {
-                float product = 1f;
-                for (int p = 0; p < bits; p++) {
-                    if (((c >> (bits - 1 - p)) & 1) == 1) {
-                        product *= up[h * bits + p];
-                    } else {
-                        product *= down[h * bits + p];
+        if (split == 1) {
+            int lowBits = bits / 2;
+            int highBits = bits - lowBits;
+            for (int c = t; c < SPLIT_ENTRIES; c += TABLE_GROUP) {
+                int half = c / HALF_SIZE;
+                int e = c - half * HALF_SIZE;
+                int width = lowBits;
+                int firstBit = highBits;
+                if (half == 0) {
+                    width = highBits;
+                    firstBit = 0;
+                }
+                float product = 0f;
+                if (e < (1 << width)) {
+                    product = 1f;
+                    for (int p = 0; p < width; p++) {
+                        if (((e >> (width - 1 - p)) & 1) == 1) {
+                            product *= up[firstBit + p];
+                        } else {
+                            product *= down[firstBit + p];
+                        }
                     }
                 }
-                sum += product;
+                bucketTables[(row * tables + l) * SPLIT_ENTRIES + c] = product;
             }
-            bucketTables[(row * tables + l) * buckets + c] = sum;
+        } else {
+            int buckets = 1 << bits;
+            for (int c = t; c < buckets; c += TABLE_GROUP) {
+                float sum = 0f;
+                for (int h = 0; h < heads; h++) {
+                    float product = 1f;
+                    for (int p = 0; p < bits; p++) {
+                        if (((c >> (bits - 1 - p)) & 1) == 1) {
+                            product *= up[h * bits + p];
+                        } else {
+                            product *= down[h * bits + p];
+                        }
+                    }
+                    sum += product;
+                }
+                bucketTables[(row * tables + l) * buckets + c] = sum;
+            }
         }
     }
 

@@ -114,6 +114,48 @@ public final class SocketHashReference {
         return sums;
     }
 
+    /**
+     * The split tables of {@link SocketHashKernels#bucketTables} ({@code split = 1}) in float64,
+     * {@code [hq][tables][SPLIT_ENTRIES]}: per head and table, the product of
+     * {@code σ(±2·tanh(⟨q, w_p⟩)/(√d·tau))} over the high {@code bits − bits/2} bits for each
+     * high entry, over the low {@code bits/2} bits for each low entry, 0 past each half's size.
+     */
+    public static double[] splitTables(float[] q, float[] planes, int hq, int d, int tables, int bits, double tau) {
+        int lowBits = bits / 2;
+        int highBits = bits - lowBits;
+        double[] out = new double[hq * tables * SocketHashKernels.SPLIT_ENTRIES];
+        double[] y = new double[bits];
+        for (int head = 0; head < hq; head++) {
+            for (int l = 0; l < tables; l++) {
+                for (int p = 0; p < bits; p++) {
+                    double z = 0;
+                    for (int i = 0; i < d; i++) {
+                        z += (double) q[head * d + i] * planes[(l * bits + p) * d + i];
+                    }
+                    y[p] = 2 * Math.tanh(z) / (Math.sqrt(d) * tau);
+                }
+                int base = (head * tables + l) * SocketHashKernels.SPLIT_ENTRIES;
+                for (int e = 0; e < 1 << highBits; e++) {
+                    out[base + e] = product(y, 0, highBits, e);
+                }
+                for (int e = 0; e < 1 << lowBits; e++) {
+                    out[base + SocketHashKernels.HALF_SIZE + e] = product(y, highBits, lowBits, e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Π over bits {@code first .. first+width} of σ(+y) where e's bit (big-endian within the width) is set, σ(−y) where not. */
+    private static double product(double[] y, int first, int width, int e) {
+        double product = 1;
+        for (int p = 0; p < width; p++) {
+            double sign = ((e >> (width - 1 - p)) & 1) == 1 ? 1 : -1;
+            product *= 1 / (1 + Math.exp(-sign * y[first + p]));
+        }
+        return product;
+    }
+
     /** Codes {@code [hkv][tables][capacity]} out of the kernels' packed words (see SocketHashKernels). */
     public static int[] unpackCodes(int[] words, int hkv, int tables, int capacity, int bits) {
         int perWord = SocketHashKernels.codesPerWord(bits);

@@ -1,5 +1,8 @@
 package sparse.tasks.kernels.score;
 
+import static sparse.tasks.kernels.hash.SocketHashKernels.HALF_SIZE;
+import static sparse.tasks.kernels.hash.SocketHashKernels.SPLIT_ENTRIES;
+
 import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
@@ -123,6 +126,87 @@ public final class ScoreKernels {
                 }
             }
             ctx.localBarrier();
+        }
+    }
+
+    /**
+     * SOCKET's scores per query head (rows = hq) from split tables
+     * ({@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} with {@code split = 1},
+     * at most 10 bits): each sub-group of 32 work-items holds one table's two halves in
+     * registers, an entry per work-item, and looks a code up with two shuffles,
+     * {@code high[c >> (bits/2)] · low[c & mask]}. Random look-ups into local memory collide on
+     * its banks; shuffles do not. Arguments, grid and output as {@link #softCollisionScores};
+     * work-groups of {@link #SOFT_GROUP} (whole sub-groups). Every work-item runs the same rounds,
+     * since shuffles are collective; one past its span reads the span's last word and writes nothing.
+     */
+    @Kernel
+    public static void splitTableScores(KernelContext ctx, int[] codeWords, float[] valueNorms, float[] splitTables,
+                                        float[] scores, int rows, int hkv, int capacity, int n, int tables, int bits,
+                                        int useValueNorms, int wordsPerGroup) {
+        int row = ctx.groupIdy;
+        int kv = row / (rows / hkv);
+        int lane = ctx.localIdx & 31;
+        int perWord = 4;
+        int codeBits = 8;
+        if (bits > 8) {
+            perWord = 2;
+            codeBits = 16;
+        }
+        int codeMask = (1 << codeBits) - 1;
+        int lowBits = bits / 2;
+        int lowMask = (1 << lowBits) - 1;
+        int wordsPerRow = (capacity + perWord - 1) / perWord;
+        int begin = ctx.groupIdx * wordsPerGroup;
+        int end = KernelMath.min(begin + wordsPerGroup, (n + perWord - 1) / perWord);
+        int limit = KernelMath.min(n, end * perWord);
+        int tableBase = row * tables * SPLIT_ENTRIES;
+        int codeBase = kv * tables * wordsPerRow;
+        int scoreBase = row * capacity;
+        int normBase = kv * capacity;
+        // two words per work-item a round, as softCollisionScores: more loads in flight
+        for (int first = begin; first < end; first += 2 * SOFT_GROUP) {
+            int w = first + ctx.localIdx;
+            int v = w + SOFT_GROUP;
+            int wRead = KernelMath.min(w, end - 1);
+            int vRead = KernelMath.min(v, end - 1);
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            float t0 = 0f;
+            float t1 = 0f;
+            float t2 = 0f;
+            float t3 = 0f;
+            for (int l = 0; l < tables; l++) {
+                float high = splitTables[tableBase + l * SPLIT_ENTRIES + lane];
+                float low = splitTables[tableBase + l * SPLIT_ENTRIES + HALF_SIZE + lane];
+                int word = codeWords[codeBase + l * wordsPerRow + wRead];
+                int other = codeWords[codeBase + l * wordsPerRow + vRead];
+                int c0 = word & codeMask;
+                int c1 = (word >>> codeBits) & codeMask;
+                int c2 = other & codeMask;
+                int c3 = (other >>> codeBits) & codeMask;
+                s0 += ctx.shuffle(high, c0 >> lowBits) * ctx.shuffle(low, c0 & lowMask);
+                s1 += ctx.shuffle(high, c1 >> lowBits) * ctx.shuffle(low, c1 & lowMask);
+                t0 += ctx.shuffle(high, c2 >> lowBits) * ctx.shuffle(low, c2 & lowMask);
+                t1 += ctx.shuffle(high, c3 >> lowBits) * ctx.shuffle(low, c3 & lowMask);
+                if (perWord == 4) {
+                    int c4 = (word >>> 16) & codeMask;
+                    int c5 = (word >>> 24) & codeMask;
+                    int c6 = (other >>> 16) & codeMask;
+                    int c7 = (other >>> 24) & codeMask;
+                    s2 += ctx.shuffle(high, c4 >> lowBits) * ctx.shuffle(low, c4 & lowMask);
+                    s3 += ctx.shuffle(high, c5 >> lowBits) * ctx.shuffle(low, c5 & lowMask);
+                    t2 += ctx.shuffle(high, c6 >> lowBits) * ctx.shuffle(low, c6 & lowMask);
+                    t3 += ctx.shuffle(high, c7 >> lowBits) * ctx.shuffle(low, c7 & lowMask);
+                }
+            }
+            if (w < end) {
+                addWord(scores, valueNorms, scoreBase, normBase, w, perWord, limit, s0, s1, s2, s3, 0, 1, useValueNorms);
+            }
+            if (v < end) {
+                addWord(scores, valueNorms, scoreBase, normBase, v, perWord, limit, t0, t1, t2, t3, 0, 1, useValueNorms);
+            }
         }
     }
 

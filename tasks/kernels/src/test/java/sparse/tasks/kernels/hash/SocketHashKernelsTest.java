@@ -88,7 +88,7 @@ class SocketHashKernelsTest {
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
         float[] out = TestData.poisonedFloats(rows * tables << bits);
         WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q, planes, out, hq, rows, d,
-                tables, bits, (float) (2 / (Math.sqrt(d) * tau))));
+                tables, bits, (float) (2 / (Math.sqrt(d) * tau)), 0));
         double[] ref = SocketHashReference.bucketTables(q, planes, hq, rows, d, tables, bits, tau);
         int heads = hq / rows;
         for (int rl = 0; rl < rows * tables; rl++) {
@@ -101,6 +101,36 @@ class SocketHashKernelsTest {
         double err = TestData.relativeError(out, ref);
         System.out.println("  relative error " + err);
         assertTrue(err < 1e-5, "relative error " + err);
+    }
+
+    /**
+     * Split tables: the kernel's halves against the float64 halves, and the halves' products
+     * against the explicit softmax over all 2^P corners (the split is exact), for even and odd P.
+     */
+    @ParameterizedTest(name = "bits={0}")
+    @CsvSource({"1", "2", "5", "7", "8", "9", "10"})
+    void splitTablesMultiplyToTheExplicitSoftmax(int bits) {
+        long seed = TestData.seed("splitTables bits=" + bits);
+        SplittableRandom r = new SplittableRandom(seed);
+        int hq = 8, d = 64, tables = 5;
+        double tau = 0.4;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
+        float[] out = TestData.poisonedFloats(hq * tables * SocketHashKernels.SPLIT_ENTRIES);
+        WorkGroups.run(hq * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q, planes,
+                out, hq, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), 1));
+        double[] ref = SocketHashReference.splitTables(q, planes, hq, d, tables, bits, tau);
+        double err = TestData.relativeError(out, ref);
+        assertTrue(err < 1e-5, "relative error " + err);
+        double[] softmax = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
+        int lowBits = bits / 2;
+        for (int ht = 0; ht < hq * tables; ht++) {
+            int base = ht * SocketHashKernels.SPLIT_ENTRIES;
+            for (int c = 0; c < 1 << bits; c++) {
+                double split = ref[base + (c >> lowBits)] * ref[base + SocketHashKernels.HALF_SIZE + (c & ((1 << lowBits) - 1))];
+                assertEquals(softmax[(ht << bits) + c], split, 1e-12, "head·table " + ht + ", bucket " + c);
+            }
+        }
     }
 
     /** The identity the kernel relies on, in float64: softmax over corners = Π_p σ(2 c_r[p] h_p / tau). */

@@ -44,7 +44,7 @@ class ScoreKernelsTest {
         int rows = sumOverGroup == 1 ? hkv : hq;
         float[] bucketTables = new float[rows * tables << bits];
         WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
-                planes, bucketTables, hq, rows, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau))));
+                planes, bucketTables, hq, rows, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), 0));
         int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
         float[] scores = TestData.poisonedFloats(rows * capacity);
         // spans of a few words, so that several groups share a row and the last is partial
@@ -59,6 +59,52 @@ class ScoreKernelsTest {
             ref = ScoreReference.sumOverGroup(ref, hq, hkv, n);
         }
         for (int row = 0; row < rows; row++) {
+            double err = TestData.relativeError(scores, row * capacity, ref, row * n, n);
+            assertTrue(err < 1e-5, "row " + row + ": relative error " + err);
+            assertTrue(Float.isNaN(scores[row * capacity + n]), "wrote past n");
+        }
+    }
+
+    /**
+     * Scores from split tables through shuffles: the same codes and scores as above against the
+     * float64 explicit-softmax tables, per query head, for byte and short codes, spans whose
+     * last round is partial, and value norms on and off.
+     */
+    @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5}")
+    @CsvSource({"8,2,64,1000,8,1", "8,2,64,1000,10,0", "8,2,64,1000,10,1", "4,4,64,700,6,1", "6,3,64,301,7,1",
+            "4,2,32,333,9,1", "4,1,32,1500,2,0"})
+    void splitTableScoresMatchTheReference(int hq, int hkv, int d, int n, int bits, int norms) {
+        long seed = TestData.seed("splitTableScores");
+        SplittableRandom r = new SplittableRandom(seed);
+        int capacity = n + 24, tables = 60;
+        double tau = 0.4;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
+        int[] codes = new int[hkv * tables * capacity];
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = r.nextInt(1 << bits);
+        }
+        float[] valueNorms = new float[hkv * capacity];
+        double[] refNorms = new double[valueNorms.length];
+        for (int i = 0; i < valueNorms.length; i++) {
+            valueNorms[i] = (float) (1 + r.nextDouble() * 3);
+            refNorms[i] = valueNorms[i];
+        }
+        float[] splitTables = new float[hq * tables * SocketHashKernels.SPLIT_ENTRIES];
+        WorkGroups.run(hq * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
+                planes, splitTables, hq, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), 1));
+        int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
+        float[] scores = TestData.poisonedFloats(hq * capacity);
+        // spans of a few rounds, so that several groups share a row and the last round is partial
+        int wordsPerGroup = 3 * ScoreKernels.SOFT_GROUP / 2;
+        int wordsUsed = Math.ceilDiv(n, SocketHashKernels.codesPerWord(bits));
+        WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), hq, ScoreKernels.SOFT_GROUP,
+                ctx -> ScoreKernels.splitTableScores(ctx, words, valueNorms, splitTables, scores, hq, hkv, capacity, n,
+                        tables, bits, norms, wordsPerGroup));
+        double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
+        double[] ref = ScoreReference.softCollisionScores(codes, norms == 1 ? refNorms : null, prob, hq, hkv, capacity, n,
+                tables, bits);
+        for (int row = 0; row < hq; row++) {
             double err = TestData.relativeError(scores, row * capacity, ref, row * n, n);
             assertTrue(err < 1e-5, "row " + row + ": relative error " + err);
             assertTrue(Float.isNaN(scores[row * capacity + n]), "wrote past n");
