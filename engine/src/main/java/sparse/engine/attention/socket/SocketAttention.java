@@ -41,8 +41,13 @@ public final class SocketAttention extends IndexListAttention {
      */
     private static final int SELECT_GROUPS = 512;
     private static final int MAX_SELECT_CHUNK = 4096;
-    /** The scores spread each row over work-groups to leave about this many in all... */
+    /**
+     * The scores spread each row over work-groups to leave about this many in all (twice as many
+     * for split tables: at P = 10 per head on the H100, 2048 groups took 139 µs at 128K against
+     * 157 with 1024; the local-memory kernel measured no faster with more)...
+     */
     private static final int SCORE_GROUPS = 1024;
+    private static final int SPLIT_SCORE_GROUPS = 2048;
     /**
      * ...each of at least this many code words per work-item (the kernel's two at a time). More
      * groups keep more loads in flight, which measured faster at P = 10 on the H100 than fewer
@@ -179,7 +184,8 @@ public final class SocketAttention extends IndexListAttention {
             }
             int words = Math.ceilDiv(step.visible(), perWord);
             int local = ScoreKernels.SOFT_GROUP;
-            int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(SCORE_GROUPS, a.rows()),
+            int scoreGroups = split ? SPLIT_SCORE_GROUPS : SCORE_GROUPS;
+            int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, a.rows()),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
             wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
             plan.withGrid(a.id(TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,

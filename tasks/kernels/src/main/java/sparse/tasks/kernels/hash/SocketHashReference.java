@@ -146,7 +146,7 @@ public final class SocketHashReference {
         return out;
     }
 
-    /** Π over bits {@code first .. first+width} of σ(+y) where e's bit (big-endian within the width) is set, σ(−y) where not. */
+    /** The product over bits [first, first + width) of σ(y) where e's bit (big-endian) is set, σ(−y) where not. */
     private static double product(double[] y, int first, int width, int e) {
         double product = 1;
         for (int p = 0; p < width; p++) {
