@@ -279,8 +279,8 @@ public final class SketchWalkAttention implements AttentionMethod {
             int group = BlockSparseKernels.GROUP_SIZE;
             plan.withGrid(taskId("attend"), Grid.of((long) n * group, headBlocks, group, 1));
             // the merge: a lane of work-items per (up to) MERGE_CHUNKS_PER_LANE chunks
-            int channels = BlockSparseKernels.MERGE_CHANNELS;
-            int maxLanes = Math.min(BlockSparseKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
+            int channels = DecodeAttentionKernels.MERGE_CHANNELS;
+            int maxLanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
             int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
             plan.withGrid(taskId("merge"), Grid.of((long) Math.ceilDiv(d, channels) * mergeLocal, hq, mergeLocal, 1));
             System.arraycopy(query, 0, q, 0, q.length);
@@ -381,8 +381,8 @@ public final class SketchWalkAttention implements AttentionMethod {
                         tb, b, visible, hq, hkv, d, chunks, partialMax, partialSum, partialAcc);
                 g.transferToHost(DataTransferMode.UNDER_DEMAND, candidates, counts);
             }
-            g.task("merge", KernelSpec.lookup(BlockSparseKernels.class, "mergeChunks"), partialMax, partialSum,
-                    partialAcc, out, hq, d, chunks);
+            g.task("merge", KernelSpec.lookup(DecodeAttentionKernels.class, "mergeChunkPartials"), partialMax,
+                    partialSum, partialAcc, out, hq, d, chunks);
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, out);
             plan = new ExecutionPlan(device, g.snapshot());
             if (!dense()) {

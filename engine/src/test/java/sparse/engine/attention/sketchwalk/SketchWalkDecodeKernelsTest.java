@@ -19,6 +19,7 @@ import sparse.engine.graph.DataTransferMode;
 import sparse.engine.graph.ExecutionPlan;
 import sparse.engine.graph.Scalar;
 import sparse.engine.graph.TaskGraph;
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.kernels.blocksparse.BlockSparseKernels;
 import sparse.tasks.kernels.blocksparse.BlockSparseReference;
 import sparse.tasks.kernels.sketch.SketchKernels;
@@ -317,7 +318,7 @@ class SketchWalkDecodeKernelsTest {
 
     /**
      * {@code decodeGroupOverBlocks} over sink blocks, a device list of candidates and the window
-     * (the last block cut by visible), chunked in many ways, then {@code mergeChunks}, against
+     * (the last block cut by visible), chunked in many ways, then {@code mergeChunkPartials}, against
      * float64 attention over the same positions.
      */
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
@@ -353,15 +354,16 @@ class SketchWalkDecodeKernelsTest {
                 .task("attend", KernelSpec.lookup(BlockSparseKernels.class, "decodeGroupOverBlocks"), q, kPairs, vPairs,
                         capacity, list, counts, 1, sinkEnd, windowStart, blocks, b, visible, hq, hkv, d, chunks, partialMax,
                         partialSum, partialAcc)
-                .task("merge", KernelSpec.lookup(BlockSparseKernels.class, "mergeChunks"), partialMax, partialSum, partialAcc,
-                        out, hq, d, chunks)
+                .task("merge", KernelSpec.lookup(DecodeAttentionKernels.class, "mergeChunkPartials"), partialMax, partialSum,
+                        partialAcc, out, hq, d, chunks)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        int lanes = Math.min(BlockSparseKernels.MERGE_GROUP, device.maxWorkGroupSize()) / BlockSparseKernels.MERGE_CHANNELS;
-        int mergeLocal = Math.clamp(Math.ceilDiv(chunks, 4), 1, lanes) * BlockSparseKernels.MERGE_CHANNELS;
+        int lanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize())
+                / DecodeAttentionKernels.MERGE_CHANNELS;
+        int mergeLocal = Math.clamp(Math.ceilDiv(chunks, 4), 1, lanes) * DecodeAttentionKernels.MERGE_CHANNELS;
         try (ExecutionPlan plan = new ExecutionPlan(device, g.snapshot())) {
             plan.withGrid("attend.attend", Grid.of((long) chunks * BlockSparseKernels.GROUP_SIZE, headBlocks,
                     BlockSparseKernels.GROUP_SIZE, 1));
-            plan.withGrid("attend.merge", Grid.of((long) Math.ceilDiv(d, BlockSparseKernels.MERGE_CHANNELS) * mergeLocal, hq,
+            plan.withGrid("attend.merge", Grid.of((long) Math.ceilDiv(d, DecodeAttentionKernels.MERGE_CHANNELS) * mergeLocal, hq,
                     mergeLocal, 1));
             plan.execute();
         }

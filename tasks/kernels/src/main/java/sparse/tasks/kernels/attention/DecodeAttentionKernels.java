@@ -561,18 +561,20 @@ public final class DecodeAttentionKernels {
     }
 
     /**
-     * Merges each head's chunk partials: {@code out[h] = Σ_c e^(m_c − M) acc_c / Σ_c e^(m_c − M) l_c};
-     * 0 for an empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
-     * {@code L × 1} with L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}:
-     * each work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes
-     * striding over the chunks with their own running maximum, combined at the end.
+     * Merges each head's chunk partials (of {@link #decodeGroupOverIndexList}, or of Sketch&amp;Walk's
+     * {@code BlockSparseKernels.decodeGroupOverBlocks}):
+     * {@code out[h] = Σ_c e^(m_c − M) acc_c / Σ_c e^(m_c − M) l_c}, M the largest m_c; 0 for an
+     * empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
+     * {@code L × 1}, L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}: each
+     * work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes striding
+     * over the chunks in two passes (the largest m, then the weighted sums), so that no load waits
+     * on the one before.
      */
     @Kernel
     public static void mergeChunkPartials(KernelContext ctx, float[] partialMax, float[] partialSum,
                                           float[] partialAcc, float[] out, int hq, int d, int chunks) {
         float[] accs = ctx.allocateFloatLocalArray(MERGE_GROUP);
-        float[] laneMax = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
-        float[] laneSum = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        float[] laneValues = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
         int t = ctx.localIdx;
         int h = ctx.groupIdy;
         int lanes = ctx.localGroupSizeX / MERGE_CHANNELS;
@@ -580,35 +582,53 @@ public final class DecodeAttentionKernels {
         int channel = t - lane * MERGE_CHANNELS;
         int e = ctx.groupIdx * MERGE_CHANNELS + channel;
         float m = NO_SCORE;
-        float sum = 0f;
-        float acc = 0f;
-        for (int c = lane; c < chunks; c += lanes) {
+        int c = lane;
+        while (c + 3 * lanes < chunks) {
             int i = h * chunks + c;
-            float mc = partialMax[i];
-            if (mc > m) {
-                float rescale = KernelMath.exp(m - mc);
-                sum *= rescale;
-                acc *= rescale;
-                m = mc;
-            }
-            float w = KernelMath.exp(mc - m);
-            sum += w * partialSum[i];
-            if (e < d) {
-                acc += w * partialAcc[i * d + e];
-            }
+            m = KernelMath.max(KernelMath.max(m, KernelMath.max(partialMax[i], partialMax[i + lanes])),
+                    KernelMath.max(partialMax[i + 2 * lanes], partialMax[i + 3 * lanes]));
+            c += 4 * lanes;
+        }
+        while (c < chunks) {
+            m = KernelMath.max(m, partialMax[h * chunks + c]);
+            c += lanes;
         }
         if (channel == 0) {
-            laneMax[lane] = m;
+            laneValues[lane] = m;
         }
         ctx.localBarrier();
         float top = NO_SCORE;
         for (int i = 0; i < lanes; i++) {
-            top = KernelMath.max(top, laneMax[i]);
+            top = KernelMath.max(top, laneValues[i]);
         }
-        float rescale = KernelMath.exp(m - top);
-        accs[t] = acc * rescale;
+        ctx.localBarrier();  // the lanes' maxima are read: their sums go there
+        // four chunks in flight per work-item (channel e clamped for the loads, its sum dropped past d)
+        int ec = KernelMath.min(e, d - 1);
+        float sum = 0f;
+        float acc = 0f;
+        c = lane;
+        while (c + 3 * lanes < chunks) {
+            int i = h * chunks + c;
+            float w0 = KernelMath.exp(partialMax[i] - top);
+            float w1 = KernelMath.exp(partialMax[i + lanes] - top);
+            float w2 = KernelMath.exp(partialMax[i + 2 * lanes] - top);
+            float w3 = KernelMath.exp(partialMax[i + 3 * lanes] - top);
+            sum += w0 * partialSum[i] + w1 * partialSum[i + lanes] + w2 * partialSum[i + 2 * lanes]
+                    + w3 * partialSum[i + 3 * lanes];
+            acc += w0 * partialAcc[i * d + ec] + w1 * partialAcc[(i + lanes) * d + ec]
+                    + w2 * partialAcc[(i + 2 * lanes) * d + ec] + w3 * partialAcc[(i + 3 * lanes) * d + ec];
+            c += 4 * lanes;
+        }
+        while (c < chunks) {
+            int i = h * chunks + c;
+            float w = KernelMath.exp(partialMax[i] - top);
+            sum += w * partialSum[i];
+            acc += w * partialAcc[i * d + ec];
+            c += lanes;
+        }
+        accs[t] = acc;
         if (channel == 0) {
-            laneSum[lane] = sum * rescale;
+            laneValues[lane] = sum;
         }
         ctx.localBarrier();
         if (lane == 0 && e < d) {
@@ -616,7 +636,7 @@ public final class DecodeAttentionKernels {
             float s = 0f;
             for (int i = 0; i < lanes; i++) {
                 a += accs[i * MERGE_CHANNELS + channel];
-                s += laneSum[i];
+                s += laneValues[i];
             }
             float o = 0f;
             if (s > 0f) {
@@ -644,8 +664,10 @@ public final class DecodeAttentionKernels {
         return row;
     }
 
+    // The helpers below are public: BlockSparseKernels' kernels call them too.
+
     /** Word p of packed row {@code row}; 0 for row -1 and past the row. */
-    static int pairAt(int[] a, int row, int rowInts, int p) {
+    public static int pairAt(int[] a, int row, int rowInts, int p) {
         int word = 0;
         if (row >= 0 && p < rowInts) {
             word = a[row * rowInts + p];
@@ -653,16 +675,16 @@ public final class DecodeAttentionKernels {
         return word;
     }
 
-    static float lowHalf(int packed) {
+    public static float lowHalf(int packed) {
         return KernelMath.halfToFloat((short) (packed & 0xFFFF));
     }
 
-    static float highHalf(int packed) {
+    public static float highHalf(int packed) {
         return KernelMath.halfToFloat((short) (packed >>> 16));
     }
 
     /** Float bits as an int whose signed order is the float order (no NaN expected). */
-    static int orderKey(float x) {
+    public static int orderKey(float x) {
         int bits = KernelMath.floatToIntBits(x);
         if (bits < 0) {
             bits = bits ^ 0x7FFFFFFF;
@@ -670,7 +692,7 @@ public final class DecodeAttentionKernels {
         return bits;
     }
 
-    static float fromOrderKey(int key) {
+    public static float fromOrderKey(int key) {
         int bits = key;
         if (bits < 0) {
             bits = bits ^ 0x7FFFFFFF;

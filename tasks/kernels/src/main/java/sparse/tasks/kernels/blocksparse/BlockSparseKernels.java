@@ -1,5 +1,12 @@
 package sparse.tasks.kernels.blocksparse;
 
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.fromOrderKey;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.highHalf;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.lowHalf;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.orderKey;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.pairAt;
+
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
@@ -20,7 +27,8 @@ import sparse.tasks.lang.Parallel;
  *
  * <p>{@link #decodeGroupOverBlocks} is the fast decode over one block list shared by every
  * query head (Sketch&amp;Walk's): a work-group serves the query heads of a KV head, so each
- * kept K and V row is read once per KV head, from a packed copy of the cache.
+ * kept K and V row is read once per KV head, from a packed copy of the cache. Its helpers and
+ * its merge ({@link DecodeAttentionKernels#mergeChunkPartials}) are the index-list decode's.
  */
 public final class BlockSparseKernels {
     private BlockSparseKernels() {
@@ -50,9 +58,6 @@ public final class BlockSparseKernels {
     static final int SLICES = GROUP_SIZE / HALF_TILE;
     /** Staged key rows are padded so that the 32 work-items of a warp reading their keys' words hit 32 banks. */
     static final int KEY_ROW = PAIRS + 32 / HALF_TILE;
-    /** {@link #mergeChunks}: output channels per work-group, and the largest work-group. */
-    public static final int MERGE_CHANNELS = 32;
-    public static final int MERGE_GROUP = 1024;
 
     /**
      * Prefill: query t of head h (q is (hq, tokens, d)) attends the keys of every kept tile
@@ -252,8 +257,8 @@ public final class BlockSparseKernels {
      * cut by {@code visible}. The listed keys are split evenly into {@code chunks} chunks of
      * whole tiles (the grid's groups per head block), so any list length fills the grid;
      * chunk c of head h leaves its online-softmax partial in slot {@code h·chunks + c} of the
-     * partials (merged by {@link #mergeChunks}; an empty chunk
-     * leaves m = −3e38, l = 0, acc = 0).
+     * partials (merged by {@link DecodeAttentionKernels#mergeChunkPartials}; an empty chunk leaves
+     * m = −3e38, l = 0, acc = 0).
      *
      * <p>Grid: {@code chunks × GROUP_SIZE} by {@code hkv · ⌈(hq/hkv) / GROUP_HEADS⌉}, work-groups
      * of {@code GROUP_SIZE × 1}. K and V are packed fp16 pairs {@code [hkv][capacity][⌈d/2⌉]}
@@ -606,91 +611,6 @@ public final class BlockSparseKernels {
         }
     }
 
-    /**
-     * Merges each head's chunk partials of {@link #decodeGroupOverBlocks}:
-     * {@code out[h] = Σ_c e^(m_c − M) acc_c / Σ_c e^(m_c − M) l_c}, M the largest m_c; 0 for an
-     * empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
-     * {@code L × 1}, L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}: each
-     * work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes striding
-     * over the chunks in two passes (the largest m, then the weighted sums), so that no load waits
-     * on the one before.
-     */
-    @Kernel
-    public static void mergeChunks(KernelContext ctx, float[] partialMax, float[] partialSum, float[] partialAcc,
-                                   float[] out, int hq, int d, int chunks) {
-        float[] accs = ctx.allocateFloatLocalArray(MERGE_GROUP);
-        float[] laneValues = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
-        int t = ctx.localIdx;
-        int h = ctx.groupIdy;
-        int lanes = ctx.localGroupSizeX / MERGE_CHANNELS;
-        int lane = t / MERGE_CHANNELS;
-        int channel = t - lane * MERGE_CHANNELS;
-        int e = ctx.groupIdx * MERGE_CHANNELS + channel;
-        float m = NEG;
-        int c = lane;
-        while (c + 3 * lanes < chunks) {
-            int i = h * chunks + c;
-            m = KernelMath.max(KernelMath.max(m, KernelMath.max(partialMax[i], partialMax[i + lanes])),
-                    KernelMath.max(partialMax[i + 2 * lanes], partialMax[i + 3 * lanes]));
-            c += 4 * lanes;
-        }
-        while (c < chunks) {
-            m = KernelMath.max(m, partialMax[h * chunks + c]);
-            c += lanes;
-        }
-        if (channel == 0) {
-            laneValues[lane] = m;
-        }
-        ctx.localBarrier();
-        float top = NEG;
-        for (int i = 0; i < lanes; i++) {
-            top = KernelMath.max(top, laneValues[i]);
-        }
-        ctx.localBarrier();  // the lanes' maxima are read: their sums go there
-        // four chunks in flight per work-item (channel e clamped for the loads, its sum dropped past d)
-        int ec = KernelMath.min(e, d - 1);
-        float sum = 0f;
-        float acc = 0f;
-        c = lane;
-        while (c + 3 * lanes < chunks) {
-            int i = h * chunks + c;
-            float w0 = KernelMath.exp(partialMax[i] - top);
-            float w1 = KernelMath.exp(partialMax[i + lanes] - top);
-            float w2 = KernelMath.exp(partialMax[i + 2 * lanes] - top);
-            float w3 = KernelMath.exp(partialMax[i + 3 * lanes] - top);
-            sum += w0 * partialSum[i] + w1 * partialSum[i + lanes] + w2 * partialSum[i + 2 * lanes]
-                    + w3 * partialSum[i + 3 * lanes];
-            acc += w0 * partialAcc[i * d + ec] + w1 * partialAcc[(i + lanes) * d + ec]
-                    + w2 * partialAcc[(i + 2 * lanes) * d + ec] + w3 * partialAcc[(i + 3 * lanes) * d + ec];
-            c += 4 * lanes;
-        }
-        while (c < chunks) {
-            int i = h * chunks + c;
-            float w = KernelMath.exp(partialMax[i] - top);
-            sum += w * partialSum[i];
-            acc += w * partialAcc[i * d + ec];
-            c += lanes;
-        }
-        accs[t] = acc;
-        if (channel == 0) {
-            laneValues[lane] = sum;
-        }
-        ctx.localBarrier();
-        if (lane == 0 && e < d) {
-            float a = 0f;
-            float s = 0f;
-            for (int i = 0; i < lanes; i++) {
-                a += accs[i * MERGE_CHANNELS + channel];
-                s += laneValues[i];
-            }
-            float o = 0f;
-            if (s > 0f) {
-                o = a / s;
-            }
-            out[h * d + e] = o;
-        }
-    }
-
     /** Block i of the list {@code [0, rangeEnd0)}, {@code blocks[0 .. count)}, {@code [rangeStart1, ...)}. */
     static int blockAt(int[] blocks, int count, int rangeEnd0, int rangeStart1, int i) {
         int b = i;
@@ -711,39 +631,5 @@ public final class BlockSparseKernels {
             row = kvBase + blockAt(blocks, count, rangeEnd0, rangeStart1, i) * block + x - i * block;
         }
         return row;
-    }
-
-    /** Word p of packed row {@code row}; 0 for row -1 and past the row. */
-    static int pairAt(int[] a, int row, int rowInts, int p) {
-        int word = 0;
-        if (row >= 0 && p < rowInts) {
-            word = a[row * rowInts + p];
-        }
-        return word;
-    }
-
-    static float lowHalf(int packed) {
-        return KernelMath.halfToFloat((short) (packed & 0xFFFF));
-    }
-
-    static float highHalf(int packed) {
-        return KernelMath.halfToFloat((short) (packed >>> 16));
-    }
-
-    /** Float bits as an int whose signed order is the float order (no NaN expected). */
-    static int orderKey(float x) {
-        int bits = KernelMath.floatToIntBits(x);
-        if (bits < 0) {
-            bits = bits ^ 0x7FFFFFFF;
-        }
-        return bits;
-    }
-
-    static float fromOrderKey(int key) {
-        int bits = key;
-        if (bits < 0) {
-            bits = bits ^ 0x7FFFFFFF;
-        }
-        return KernelMath.intBitsToFloat(bits);
     }
 }
