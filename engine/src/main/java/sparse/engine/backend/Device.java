@@ -27,6 +27,15 @@ public interface Device extends AutoCloseable {
 
     long localMemoryBytes();
 
+    /**
+     * Whether {@code KernelContext.shuffle} exchanges registers here (CUDA's {@code __shfl_sync}),
+     * rather than going through local memory between two barriers (OpenCL, the JVM): a method
+     * may pick a kernel built on shuffles only where they are cheap.
+     */
+    default boolean registerShuffles() {
+        return false;
+    }
+
     /** Throws {@link OutOfDeviceMemoryException} saying how much was asked and how much is free. */
     DeviceBuffer allocate(ElementType type, long length);
 

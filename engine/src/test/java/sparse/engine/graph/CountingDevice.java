@@ -87,6 +87,11 @@ public final class CountingDevice implements Device {
     }
 
     @Override
+    public boolean registerShuffles() {
+        return device.registerShuffles();
+    }
+
+    @Override
     public DeviceBuffer allocate(ElementType type, long length) {
         CountingBuffer b = new CountingBuffer(device.allocate(type, length));
         buffers.add(b);

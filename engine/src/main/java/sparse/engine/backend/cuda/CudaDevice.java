@@ -92,6 +92,11 @@ final class CudaDevice implements Device {
     }
 
     @Override
+    public boolean registerShuffles() {
+        return true;
+    }
+
+    @Override
     public DeviceBuffer allocate(ElementType type, long length) {
         if (length < 0) {
             throw new IllegalArgumentException("a buffer of " + length + " " + type + " elements");
