@@ -105,7 +105,7 @@ public final class SocketAttention extends IndexListAttention {
         /**
          * Per-head lists of at most 10 bits score through split tables (ScoreKernels.splitTableScores)
          * where shuffles are register exchanges. Elsewhere each shuffle is two barriers and the
-         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 66 ms with them, 105 with shuffles.
+         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 40 ms with them, 105 with shuffles.
          */
         final boolean split;
         /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
