@@ -68,11 +68,7 @@ public final class SocketHashReference {
         for (int head = 0; head < hq; head++) {
             for (int l = 0; l < tables; l++) {
                 for (int p = 0; p < bits; p++) {
-                    double z = 0;
-                    for (int i = 0; i < d; i++) {
-                        z += (double) q[head * d + i] * planes[(l * bits + p) * d + i];
-                    }
-                    h[p] = Math.tanh(z) / Math.sqrt(d);
+                    h[p] = Math.tanh(queryProjection(q, head, planes, l, p, d, bits)) / Math.sqrt(d);
                 }
                 double max = Double.NEGATIVE_INFINITY;
                 for (int r = 0; r < buckets; r++) {
@@ -114,6 +110,15 @@ public final class SocketHashReference {
         return sums;
     }
 
+    /** {@code ⟨q_head, w_{l,p}⟩} in float64. */
+    static double queryProjection(float[] q, int head, float[] planes, int l, int p, int d, int bits) {
+        double z = 0;
+        for (int i = 0; i < d; i++) {
+            z += (double) q[head * d + i] * planes[(l * bits + p) * d + i];
+        }
+        return z;
+    }
+
     /**
      * The split tables of {@link SocketHashKernels#bucketTables} ({@code split = 1}) in float64,
      * {@code [hq][tables][SPLIT_ENTRIES]}: per head and table, the product of
@@ -128,11 +133,7 @@ public final class SocketHashReference {
         for (int head = 0; head < hq; head++) {
             for (int l = 0; l < tables; l++) {
                 for (int p = 0; p < bits; p++) {
-                    double z = 0;
-                    for (int i = 0; i < d; i++) {
-                        z += (double) q[head * d + i] * planes[(l * bits + p) * d + i];
-                    }
-                    y[p] = 2 * Math.tanh(z) / (Math.sqrt(d) * tau);
+                    y[p] = 2 * Math.tanh(queryProjection(q, head, planes, l, p, d, bits)) / (Math.sqrt(d) * tau);
                 }
                 int base = (head * tables + l) * SocketHashKernels.SPLIT_ENTRIES;
                 for (int e = 0; e < 1 << highBits; e++) {

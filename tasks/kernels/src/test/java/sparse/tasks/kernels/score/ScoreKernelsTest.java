@@ -30,16 +30,9 @@ class ScoreKernelsTest {
         double tau = 0.4;
         float[] q = TestData.floats(r, hq * d, 1.0);
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        int[] codes = new int[hkv * tables * capacity];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = r.nextInt(1 << bits);
-        }
-        float[] valueNorms = new float[hkv * capacity];
-        double[] refNorms = new double[valueNorms.length];
-        for (int i = 0; i < valueNorms.length; i++) {
-            valueNorms[i] = (float) (1 + r.nextDouble() * 3);
-            refNorms[i] = valueNorms[i];
-        }
+        int[] codes = randomCodes(r, hkv * tables * capacity, bits);
+        float[] valueNorms = randomNorms(r, hkv * capacity);
+        double[] refNorms = toDoubles(valueNorms);
 
         int rows = sumOverGroup == 1 ? hkv : hq;
         float[] bucketTables = new float[rows * tables << bits];
@@ -80,16 +73,9 @@ class ScoreKernelsTest {
         double tau = 0.4;
         float[] q = TestData.floats(r, hq * d, 1.0);
         float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        int[] codes = new int[hkv * tables * capacity];
-        for (int i = 0; i < codes.length; i++) {
-            codes[i] = r.nextInt(1 << bits);
-        }
-        float[] valueNorms = new float[hkv * capacity];
-        double[] refNorms = new double[valueNorms.length];
-        for (int i = 0; i < valueNorms.length; i++) {
-            valueNorms[i] = (float) (1 + r.nextDouble() * 3);
-            refNorms[i] = valueNorms[i];
-        }
+        int[] codes = randomCodes(r, hkv * tables * capacity, bits);
+        float[] valueNorms = randomNorms(r, hkv * capacity);
+        double[] refNorms = toDoubles(valueNorms);
         float[] splitTables = new float[hq * tables * SocketHashKernels.SPLIT_ENTRIES];
         WorkGroups.run(hq * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
                 planes, splitTables, hq, hq, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), 1));
@@ -196,5 +182,30 @@ class ScoreKernelsTest {
                 assertTrue(Float.isNaN(out[h * listStride + counts[h]]), "wrote past the list");
             }
         }
+    }
+
+    static int[] randomCodes(SplittableRandom r, int n, int bits) {
+        int[] codes = new int[n];
+        for (int i = 0; i < n; i++) {
+            codes[i] = r.nextInt(1 << bits);
+        }
+        return codes;
+    }
+
+    /** Value norms in [1, 4). */
+    static float[] randomNorms(SplittableRandom r, int n) {
+        float[] norms = new float[n];
+        for (int i = 0; i < n; i++) {
+            norms[i] = (float) (1 + r.nextDouble() * 3);
+        }
+        return norms;
+    }
+
+    static double[] toDoubles(float[] x) {
+        double[] d = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            d[i] = x[i];
+        }
+        return d;
     }
 }
