@@ -82,6 +82,25 @@ public final class ExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A kernel that shuffles needs whole sub-groups of 32, and at most KernelSpec.MAX_SHUFFLE_GROUP
+     * work-items (checked at launch: a model's step sets hundreds of grids).
+     */
+    private static void checkShuffleGroup(String taskId, KernelSpec spec, Grid grid) {
+        if (!spec.usesShuffle()) {
+            return;
+        }
+        long items = 1;
+        for (int size : grid.local()) {
+            items *= size;
+        }
+        if (items % 32 != 0 || items > KernelSpec.MAX_SHUFFLE_GROUP) {
+            throw new IllegalArgumentException(taskId + " runs " + KernelArgs.kernelName(spec) + ", which shuffles: its"
+                    + " work-groups need a multiple of 32 work-items, at most " + KernelSpec.MAX_SHUFFLE_GROUP + ", not "
+                    + items + " (" + grid + ")");
+        }
+    }
+
     private void checkTaskId(String taskId) {
         if (!taskIds.contains(taskId)) {
             throw new IllegalArgumentException("unknown task id '" + taskId + "' (known: "
@@ -239,6 +258,7 @@ public final class ExecutionPlan implements AutoCloseable {
             grid = configuredGrids.get(task.id());
         }
         if (grid != null) {
+            checkShuffleGroup(task.id(), task.spec(), grid);
             return grid;
         }
         KernelSpec spec = task.spec();

@@ -82,7 +82,7 @@ class CudaBackendTest {
             new Param("out", Type.INT_ARRAY), new Param("width", Type.INT));
 
     private static KernelSpec spec(String kernelClass, String name, String cuda, int[] javaLines, Param... params) {
-        return new KernelSpec(kernelClass, name, name, KernelSpec.Style.CONTEXT, List.of(params), List.of(), false,
+        return new KernelSpec(kernelClass, name, name, KernelSpec.Style.CONTEXT, List.of(params), List.of(), false, false,
                 kernelClass.substring(kernelClass.lastIndexOf('.') + 1) + ".java", null,
                 new KernelSpec.Source(cuda, javaLines), (context, args) -> {
                     throw new UnsupportedOperationException("a CUDA-only test kernel");

@@ -131,7 +131,7 @@ class JvmBackendTest {
 
     private static KernelSpec context(String name, boolean barrier, List<Param> params, KernelSpec.Invoker invoker) {
         return new KernelSpec(JvmBackendTest.class.getName(), name, name, KernelSpec.Style.CONTEXT, params, null,
-                barrier, "JvmBackendTest.java", null, null, invoker);
+                barrier, false, "JvmBackendTest.java", null, null, invoker);
     }
 
     private static final KernelSpec GROUP_SUM = context("groupSum", true,
@@ -311,7 +311,7 @@ class JvmBackendTest {
         KernelSpec spec = new KernelSpec(JvmBackendTest.class.getName(), "scale", "scale", KernelSpec.Style.PARALLEL,
                 List.of(new Param("x", Type.FLOAT_ARRAY), new Param("y", Type.FLOAT_ARRAY), new Param("a", Type.FLOAT),
                         new Param("n", Type.INT)),
-                List.of("n"), false, "JvmBackendTest.java", null, null, (ctx, a) -> {
+                List.of("n"), false, false, "JvmBackendTest.java", null, null, (ctx, a) -> {
                     calls.incrementAndGet();
                     assertNull(ctx);
                     scale((float[]) a[0], (float[]) a[1], (Float) a[2], (Integer) a[3]);

@@ -47,7 +47,7 @@ class OpenClBackendTest {
 
     /** A kernel of a hand-written OpenCL C program; each generated line i + 1 "comes from" Java line javaLines[i]. */
     private static KernelSpec spec(String kernelClass, String entryPoint, List<Param> params, String opencl, int[] javaLines) {
-        return new KernelSpec(kernelClass, entryPoint, entryPoint, KernelSpec.Style.CONTEXT, params, null, true,
+        return new KernelSpec(kernelClass, entryPoint, entryPoint, KernelSpec.Style.CONTEXT, params, null, true, false,
                 "Hand.java", new KernelSpec.Source(opencl, javaLines), null,
                 (context, args) -> {
                     throw new UnsupportedOperationException("hand-written OpenCL kernel has no Java body");

@@ -19,14 +19,19 @@ import java.util.List;
  *                       written ({@code "n"} a scalar parameter, {@code "a.length"}, or an
  *                       integer literal); null where the bound is another expression
  * @param usesBarrier    whether the kernel (or a helper it calls) calls {@code localBarrier} or {@code shuffle}
+ * @param usesShuffle    whether the kernel (or a helper it calls) calls {@code shuffle}: its work-groups
+ *                       must then hold a multiple of 32 work-items, at most {@link #MAX_SHUFFLE_GROUP}
  * @param javaFile       the source file name, for error messages
  * @param opencl         the whole class's program in OpenCL C
  * @param cuda           the whole class's program in CUDA C
  * @param invoker        runs the Java method
  */
 public record KernelSpec(String kernelClass, String name, String entryPoint, Style style,
-                         List<Param> params, List<String> parallelBounds, boolean usesBarrier, String javaFile,
-                         Source opencl, Source cuda, Invoker invoker) {
+                         List<Param> params, List<String> parallelBounds, boolean usesBarrier, boolean usesShuffle,
+                         String javaFile, Source opencl, Source cuda, Invoker invoker) {
+
+    /** The largest work-group of a kernel that shuffles (OpenCL's exchange array; CUDA's block limit). */
+    public static final int MAX_SHUFFLE_GROUP = 1024;
 
     public enum Style { CONTEXT, PARALLEL }
 

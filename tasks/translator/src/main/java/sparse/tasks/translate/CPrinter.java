@@ -25,7 +25,7 @@ abstract class CPrinter {
     /** A kernel's local array that shuffles go through where the dialect has no shuffle of its own. */
     static final String EXCHANGE = "sparse_exchange";
     /** Its length: the most work-items a shuffling work-group may have there (CUDA's block limit). */
-    static final int EXCHANGE_LENGTH = 1024;
+    static final int EXCHANGE_LENGTH = KernelSpec.MAX_SHUFFLE_GROUP;
 
     private final StringBuilder text = new StringBuilder();
     private final List<Integer> javaLines = new ArrayList<>();

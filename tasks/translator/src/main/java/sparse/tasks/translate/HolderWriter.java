@@ -44,7 +44,8 @@ final class HolderWriter {
                     .append(f.style()).append(",\n");
             b.append("            List.of(").append(params(f)).append("),\n");
             b.append("            ").append(bounds(f.parallelBounds())).append(", ").append(f.usesBarrier())
-                    .append(", ").append(string(p.javaFile())).append(", OPENCL_PROGRAM, CUDA_PROGRAM,\n");
+                    .append(", ").append(f.usesShuffle()).append(", ").append(string(p.javaFile()))
+                    .append(", OPENCL_PROGRAM, CUDA_PROGRAM,\n");
             b.append("            ").append(invoker(p, f)).append(");\n");
         }
         b.append("\n    /** Every kernel of the class, in source order. */\n");

@@ -96,6 +96,10 @@ class HolderTest {
         assertTrue(shuffles.get(0).usesBarrier());
         assertTrue(shuffles.get(1).usesBarrier());
         assertFalse(shuffles.get(2).usesBarrier());
+        assertTrue(shuffles.get(0).usesShuffle());
+        assertTrue(shuffles.get(1).usesShuffle());
+        assertFalse(shuffles.get(2).usesShuffle());
+        assertFalse(kernels("context/LocalReduce.java").get(0).usesShuffle());
     }
 
     @Test
