@@ -143,34 +143,39 @@ class SyntheticWorkloadTest {
 
     /**
      * Shared passages are sought by every head: many of the keys that most heads score highest
-     * are common to them, where with as many per-head passages next to none are.
+     * are common to them, where with as many per-head passages next to none are. Summed over 4
+     * layers (independent passages): one layer's count ranged 0 to 31 over 200 seeds, the sum
+     * of 4 falls below half the planted keys about once in 10^5 draws of that sample.
      */
     @Test
     void sharedNeedlesAreSoughtByEveryHead() {
-        SyntheticParams p = SyntheticParams.defaults(seed).withContext(4096).withLayers(1).withHeads(32, 8, 64)
+        SyntheticParams p = SyntheticParams.defaults(seed).withContext(4096).withLayers(4).withHeads(32, 8, 64)
                 .with("needles", "0").with("sharedNeedles", "2");
         int planted = p.sharedNeedles() * p.needleSpan();
         long shared = commonTopKeys(p, planted);
         long own = commonTopKeys(p.with("needles", "2").with("sharedNeedles", "0"), planted);
-        System.out.printf("keys among the top %d of half the heads: %d with shared needles, %d with per-head ones%n",
-                planted, shared, own);
-        assertTrue(shared >= planted / 4 && own <= 2, shared + " vs " + own);
+        System.out.printf("keys among the top %d of half the heads, summed over %d layers: %d with shared needles,"
+                + " %d with per-head ones%n", planted, p.layers(), shared, own);
+        assertTrue(shared >= planted / 2 && own <= 2, shared + " vs " + own);
     }
 
-    /** Middle positions among the top {@code n} by score of at least half the query heads. */
+    /** Over the layers, the middle positions among the top {@code n} by score of at least half the query heads. */
     private static long commonTopKeys(SyntheticParams p, int n) {
-        WorkloadLayer l = SyntheticWorkload.generate(p).layers().get(0);
-        StepReference ref = new StepReference(l, l.tq() - 1, new double[0]);
-        java.util.Map<Integer, Integer> heads = new java.util.HashMap<>();
-        for (int h = 0; h < l.hq(); h++) {
-            int head = h;
-            Integer[] byScore = middle(l.t() / 8, l.t() - l.t() / 8);
-            Arrays.sort(byScore, (x, y) -> Double.compare(ref.score(head, y), ref.score(head, x)));
-            for (int i = 0; i < n; i++) {
-                heads.merge(byScore[i], 1, Integer::sum);
+        long common = 0;
+        for (WorkloadLayer l : SyntheticWorkload.generate(p).layers()) {
+            StepReference ref = new StepReference(l, l.tq() - 1, new double[0]);
+            java.util.Map<Integer, Integer> heads = new java.util.HashMap<>();
+            for (int h = 0; h < l.hq(); h++) {
+                int head = h;
+                Integer[] byScore = middle(l.t() / 8, l.t() - l.t() / 8);
+                Arrays.sort(byScore, (x, y) -> Double.compare(ref.score(head, y), ref.score(head, x)));
+                for (int i = 0; i < n; i++) {
+                    heads.merge(byScore[i], 1, Integer::sum);
+                }
             }
+            common += heads.values().stream().filter(count -> count >= l.hq() / 2).count();
         }
-        return heads.values().stream().filter(count -> count >= l.hq() / 2).count();
+        return common;
     }
 
     /** The prefill queries come from their own stream: turning them on changes nothing else. */
