@@ -1,10 +1,15 @@
 package sparse.engine.attention.hardlsh;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import sparse.engine.attention.Budget;
@@ -12,6 +17,7 @@ import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.dense.MethodTests;
 import sparse.engine.backend.Device;
 import sparse.tasks.kernels.attention.DecodeAttentionReference;
+import sparse.tasks.kernels.hash.Hyperplanes;
 import sparse.tasks.kernels.hash.SimHashReference;
 import sparse.tasks.kernels.score.ScoreReference;
 
@@ -59,10 +65,21 @@ class HardLshAttentionTest {
         Budget b = o.sinkAndWindow(visible);
         double worst = 0;
         long kept = 0;
+        float[] planes = Hyperplanes.gaussian(o.seed(), o.tables(), o.bits(), d);
         for (int h = 0; h < hq; h++) {
             int[] got = result.selected()[h];
-            // codes are bits of fp32 projections: a float64 projection this close to 0 may flip; none do in practice
-            assertArrayEquals(ref.lists()[h], got, "head " + h);
+            // codes are the signs of fp32 projections: a key whose float64 projection lies within
+            // rounding of 0 may flip a bit, and with it whether it collides (seen once in 19.7 M
+            // projections at the Llama shape); every other key must agree
+            int kv = h / (hq / hkv);
+            Set<Integer> expected = Arrays.stream(ref.lists()[h]).boxed().collect(Collectors.toSet());
+            Set<Integer> actual = Arrays.stream(got).boxed().collect(Collectors.toSet());
+            assertEquals(got.length, actual.size(), "head " + h + " lists a key twice");
+            for (int j : symmetricDifference(expected, actual)) {
+                double nearest = nearestProjection(c, mean, planes, kv, j, o);
+                assertTrue(nearest < BORDERLINE, "head " + h + ": key " + j + (expected.contains(j) ? " missed" : " added")
+                        + ", though its nearest projection to 0 is " + nearest);
+            }
             double[] weights = new double[got.length];
             for (int i = b.sink(); i < got.length - b.window(); i++) {
                 weights[i] = ScoreReference.inverseCollisionLogWeight(c.q(), c.k(), mean, h, got[i], hq, hkv, d,
@@ -76,5 +93,29 @@ class HardLshAttentionTest {
         }
         System.out.printf("  visible %d: density %.3f, worst relative error %.2e%n", visible,
                 (double) kept / hq / visible, worst);
+    }
+
+    /** |⟨k − μ, w⟩| below this may have the other sign in fp32 (terms of order 1, d ≤ 128). */
+    static final double BORDERLINE = 1e-3;
+
+    static Set<Integer> symmetricDifference(Set<Integer> a, Set<Integer> b) {
+        Set<Integer> d = new TreeSet<>(a);
+        d.addAll(b);
+        Set<Integer> both = new HashSet<>(a);
+        both.retainAll(b);
+        d.removeAll(both);
+        return d;
+    }
+
+    /** The smallest |⟨k_j − μ, w_{l,p}⟩| over every table and bit, in float64. */
+    static double nearestProjection(MethodTests.Case c, double[] mean, float[] planes, int kv, int j, HardLshOptions o) {
+        double nearest = Double.POSITIVE_INFINITY;
+        for (int l = 0; l < o.tables(); l++) {
+            for (int p = 0; p < o.bits(); p++) {
+                nearest = Math.min(nearest, Math.abs(SimHashReference.centredProjection(c.k(), mean, kv, j, planes, l, p,
+                        c.capacity(), c.d(), o.bits())));
+            }
+        }
+        return nearest;
     }
 }
