@@ -194,22 +194,29 @@ class SyntheticWorkloadTest {
         assertEquals(prefix, on.prefixCache().length());
 
         // a head's needle keys (its top middle keys for a decode query) score high for the
-        // question's queries and not for earlier ones
+        // question's queries and not for earlier ones. Averaged over 4 layers (independent
+        // passages): one layer's gap ranged from 0.09 to over 8 logits over 2000 seeds (median
+        // 8.0); a mean of 4 below 3 came up once in 200 000 draws from 1000 of those seeds
+        SyntheticParams layers = p.withLayers(4).withPrefillQueries(true);
         int planted = p.needles() * p.needleSpan();
         double question = 0;
         double earlier = 0;
-        StepReference ref = new StepReference(on, 0, new double[0]);
-        for (int h = 0; h < on.hq(); h++) {
-            int head = h;
-            Integer[] byScore = middle(on.t() / 8, on.t() - on.t() / 8);
-            Arrays.sort(byScore, (x, y) -> Double.compare(ref.score(head, y), ref.score(head, x)));
-            for (int i = 0; i < planted; i++) {
-                question += prefillScore(on, h, prefix - 1, byScore[i]) / (planted * on.hq());
-                earlier += prefillScore(on, h, prefix - 1 - p.questionTokens(), byScore[i]) / (planted * on.hq());
+        for (WorkloadLayer l : SyntheticWorkload.generate(layers).layers()) {
+            StepReference ref = new StepReference(l, 0, new double[0]);
+            double share = 1.0 / (planted * l.hq() * layers.layers());
+            for (int h = 0; h < l.hq(); h++) {
+                int head = h;
+                Integer[] byScore = middle(l.t() / 8, l.t() - l.t() / 8);
+                Arrays.sort(byScore, (x, y) -> Double.compare(ref.score(head, y), ref.score(head, x)));
+                for (int i = 0; i < planted; i++) {
+                    question += prefillScore(l, h, prefix - 1, byScore[i]) * share;
+                    earlier += prefillScore(l, h, prefix - 1 - p.questionTokens(), byScore[i]) * share;
+                }
             }
         }
-        System.out.printf("needle scores: question query %.2f, earlier query %.2f%n", question, earlier);
-        assertTrue(question > earlier + 4, "question " + question + " vs earlier " + earlier);
+        System.out.printf("needle scores over %d layers: question query %.2f, earlier query %.2f%n", layers.layers(),
+                question, earlier);
+        assertTrue(question > earlier + 3, "question " + question + " vs earlier " + earlier);
     }
 
     @Test
