@@ -1,6 +1,5 @@
 package sparse.engine.attention.hardlsh;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -69,12 +68,14 @@ class HardLshAttentionTest {
         for (int h = 0; h < hq; h++) {
             int[] got = result.selected()[h];
             // codes are the signs of fp32 projections: a key whose float64 projection lies within
-            // rounding of 0 may flip a bit, and with it whether it collides (seen once in 19.7 M
-            // projections at the Llama shape); every other key must agree
+            // rounding of 0 may flip a bit, and with it whether it collides (seen in one run of
+            // many, among 19.7 M key projections at the Llama shape); every other key must agree
             int kv = h / (hq / hkv);
             Set<Integer> expected = Arrays.stream(ref.lists()[h]).boxed().collect(Collectors.toSet());
             Set<Integer> actual = Arrays.stream(got).boxed().collect(Collectors.toSet());
-            assertEquals(got.length, actual.size(), "head " + h + " lists a key twice");
+            for (int i = 1; i < got.length; i++) {
+                assertTrue(got[i - 1] < got[i], "head " + h + ": positions not ascending at " + i);
+            }
             for (int j : symmetricDifference(expected, actual)) {
                 double nearest = nearestProjection(c, mean, planes, kv, j, o);
                 assertTrue(nearest < BORDERLINE, "head " + h + ": key " + j + (expected.contains(j) ? " missed" : " added")
