@@ -38,6 +38,15 @@ public record Grid(long[] global, int[] local) {
         return global.length;
     }
 
+    /** Work-items per work-group: the product of the local sizes. */
+    public long workGroupSize() {
+        long items = 1;
+        for (int size : local) {
+            items *= size;
+        }
+        return items;
+    }
+
     public long groups(int dim) {
         return global[dim] / local[dim];
     }

@@ -70,10 +70,7 @@ public final class ExecutionPlan implements AutoCloseable {
     /** Runs task {@code taskId} ({@code graph.task}) over {@code grid}. */
     public ExecutionPlan withGrid(String taskId, Grid grid) {
         checkTaskId(taskId);
-        int items = 1;
-        for (int size : grid.local()) {
-            items *= size;
-        }
+        long items = grid.workGroupSize();
         if (items > device.maxWorkGroupSize()) {
             throw new IllegalArgumentException(taskId + ": work-groups of " + items + " work-items (" + grid + ") exceed "
                     + device.id() + "'s maximum of " + device.maxWorkGroupSize());
@@ -90,10 +87,7 @@ public final class ExecutionPlan implements AutoCloseable {
         if (!spec.usesShuffle()) {
             return;
         }
-        long items = 1;
-        for (int size : grid.local()) {
-            items *= size;
-        }
+        long items = grid.workGroupSize();
         if (items % 32 != 0 || items > KernelSpec.MAX_SHUFFLE_GROUP) {
             throw new IllegalArgumentException(taskId + " runs " + KernelArgs.kernelName(spec) + ", which shuffles: its"
                     + " work-groups need a multiple of 32 work-items, at most " + KernelSpec.MAX_SHUFFLE_GROUP + ", not "
