@@ -30,6 +30,13 @@ public final class SelectKernels {
     public static final int STATE_PER_ROW = 2 * (RADIX_DIGITS + 1);
     /** Bins of the histogram that each work-item sums when looking for the bin of the need-th key. */
     static final int BINS_PER_ITEM = BINS / GROUP;
+    /**
+     * Candidates per work-item per round of {@link #radixSelectPass} and {@link #radixScatter}:
+     * their loads are issued together, so that the passes over scores in L2 do not wait on one
+     * load at a time; the scatter's scans cover this many times fewer tiles. The kernels spell
+     * the four out.
+     */
+    static final int LOADS = 4;
 
     /**
      * Sink and window only (StreamingLLM); with {@code sink = n, window = 0}, every position
@@ -245,6 +252,7 @@ public final class SelectKernels {
                                        int[] chunkCounts, int scoreStride, int n, int sink, int window, int heavy,
                                        int chunk, int chunks, int pass) {
         int[] table = ctx.allocateIntLocalArray(BINS);
+        int[] sums = ctx.allocateIntLocalArray(GROUP);
         int[] found = ctx.allocateIntLocalArray(2);
         int t = ctx.localIdx;
         int c = ctx.groupIdx;
@@ -266,30 +274,34 @@ public final class SelectKernels {
             need = state[rowState + 2 * (pass - 1) + 1];
         }
         if (pass >= 1 && search) {
-            // the bin of digit pass - 1 holding the need-th largest key: sums of each work-item's
-            // bins, a suffix scan of the sums, then one work-item walks its own bins
+            // the bin of digit pass - 1 holding the need-th largest key: the histogram copied to
+            // local memory with each work-item's sum of its bins, a suffix scan of the sums, then
+            // one work-item walks its own bins there (a walk through global memory is a chain of
+            // dependent loads)
             int histogram = rowHistograms + (pass - 1) * BINS;
             int first = t * BINS_PER_ITEM;
             int own = 0;
             for (int b = first; b < first + BINS_PER_ITEM; b++) {
-                own += histograms[histogram + b];
+                int count = histograms[histogram + b];
+                table[b] = count;
+                own += count;
             }
-            table[t] = own;
+            sums[t] = own;
             ctx.localBarrier();
             for (int offset = 1; offset < GROUP; offset *= 2) {
                 int add = 0;
                 if (t + offset < GROUP) {
-                    add = table[t + offset];
+                    add = sums[t + offset];
                 }
                 ctx.localBarrier();
-                table[t] += add;
+                sums[t] += add;
                 ctx.localBarrier();
             }
-            int above = table[t] - own;
+            int above = sums[t] - own;
             if (above < need && above + own >= need) {
                 int b = first + BINS_PER_ITEM - 1;
-                while (above + histograms[histogram + b] < need) {
-                    above += histograms[histogram + b];
+                while (above + table[b] < need) {
+                    above += table[b];
                     b--;
                 }
                 found[0] = b;
@@ -321,10 +333,23 @@ public final class SelectKernels {
                 int shift = digitShift(pass);
                 int mask = matchedMask(pass);
                 int digitMask = (1 << digitBits(pass)) - 1;
-                for (int j = from + t; j < to; j += GROUP) {
-                    int u = orderKey(scores[scoreBase + j]) ^ SIGN;
-                    if ((u & mask) == prefix) {
-                        ctx.atomicAdd(table, (u >>> shift) & digitMask, 1);
+                // four scores loaded before their atomics, so that four loads are in flight
+                for (int j = from + t; j < to; j += LOADS * GROUP) {
+                    int u0 = orderKey(scores[scoreBase + j]) ^ SIGN;
+                    int u1 = orderKey(scoreOrZero(scores, scoreBase, j + GROUP, to)) ^ SIGN;
+                    int u2 = orderKey(scoreOrZero(scores, scoreBase, j + 2 * GROUP, to)) ^ SIGN;
+                    int u3 = orderKey(scoreOrZero(scores, scoreBase, j + 3 * GROUP, to)) ^ SIGN;
+                    if ((u0 & mask) == prefix) {
+                        ctx.atomicAdd(table, (u0 >>> shift) & digitMask, 1);
+                    }
+                    if (j + GROUP < to && (u1 & mask) == prefix) {
+                        ctx.atomicAdd(table, (u1 >>> shift) & digitMask, 1);
+                    }
+                    if (j + 2 * GROUP < to && (u2 & mask) == prefix) {
+                        ctx.atomicAdd(table, (u2 >>> shift) & digitMask, 1);
+                    }
+                    if (j + 3 * GROUP < to && (u3 & mask) == prefix) {
+                        ctx.atomicAdd(table, (u3 >>> shift) & digitMask, 1);
                     }
                 }
                 ctx.localBarrier();
@@ -341,17 +366,18 @@ public final class SelectKernels {
             int threshold = prefix ^ SIGN;
             int larger = 0;
             int tied = 0;
-            for (int j = from + t; j < to; j += GROUP) {
-                if (take == end - sink) {
-                    larger++;
-                } else if (take > 0) {
-                    int key = orderKey(scores[scoreBase + j]);
-                    if (key > threshold) {
-                        larger++;
-                    } else if (key == threshold) {
-                        tied++;
-                    }
-                }
+            int takeAll = 0;
+            if (take == end - sink) {
+                takeAll = 1;
+            }
+            for (int j = from + t; j < to; j += LOADS * GROUP) {
+                int f0 = keepFlags(scores, scoreBase, j, to, takeAll, take, threshold);
+                int f1 = keepFlags(scores, scoreBase, j + GROUP, to, takeAll, take, threshold);
+                int f2 = keepFlags(scores, scoreBase, j + 2 * GROUP, to, takeAll, take, threshold);
+                int f3 = keepFlags(scores, scoreBase, j + 3 * GROUP, to, takeAll, take, threshold);
+                int flags = f0 + f1 + f2 + f3;
+                larger += flags >> 16;
+                tied += flags & 0xFFFF;
             }
             if (t < 2) {
                 found[t] = 0;
@@ -417,24 +443,21 @@ public final class SelectKernels {
         int tiesBefore = before[1];
         int written = before[0] + KernelMath.min(before[1], tiesKept);
 
-        // ordered compaction, one tile of GROUP candidates at a time (as selectTopM)
-        for (int tile = from; tile < to; tile += GROUP) {
-            int j = tile + t;
-            int isLarger = 0;
-            int isTied = 0;
-            if (j < to) {
-                if (takeAll) {
-                    isLarger = 1;
-                } else if (take > 0) {
-                    int key = orderKey(scores[scoreBase + j]);
-                    if (key > threshold) {
-                        isLarger = 1;
-                    } else if (key == threshold) {
-                        isTied = 1;
-                    }
-                }
-            }
-            table[t] = (isLarger << 16) | isTied;
+        // ordered compaction, one tile of LOADS · GROUP candidates at a time, LOADS consecutive
+        // ones per work-item: a scan of the work-items' (larger, tied) flag sums gives each kept
+        // candidate its output slot
+        int all = 0;
+        if (takeAll) {
+            all = 1;
+        }
+        for (int tile = from; tile < to; tile += LOADS * GROUP) {
+            int j = tile + LOADS * t;
+            int f0 = keepFlags(scores, scoreBase, j, to, all, take, threshold);
+            int f1 = keepFlags(scores, scoreBase, j + 1, to, all, take, threshold);
+            int f2 = keepFlags(scores, scoreBase, j + 2, to, all, take, threshold);
+            int f3 = keepFlags(scores, scoreBase, j + 3, to, all, take, threshold);
+            int mine = f0 + f1 + f2 + f3;
+            table[t] = mine;
             ctx.localBarrier();
             for (int offset = 1; offset < GROUP; offset *= 2) {
                 int add = 0;
@@ -445,14 +468,15 @@ public final class SelectKernels {
                 table[t] += add;
                 ctx.localBarrier();
             }
-            int inclusive = table[t];
             int total = table[GROUP - 1];
             int tiesLeft = KernelMath.max(0, tiesKept - tiesBefore);
-            int largerBeforeMe = (inclusive >> 16) - isLarger;
-            int tiedBeforeMe = (inclusive & 0xFFFF) - isTied;
-            if (isLarger == 1 || (isTied == 1 && tiedBeforeMe < tiesLeft)) {
-                indices[listBase + sink + written + largerBeforeMe + KernelMath.min(tiedBeforeMe, tiesLeft)] = j;
-            }
+            int slot = listBase + sink + written;
+            // this work-item's earlier flags, then each of its four in position order
+            int flagsBefore = table[t] - mine;
+            flagsBefore = writeKept(indices, slot, flagsBefore, f0, j, tiesLeft);
+            flagsBefore = writeKept(indices, slot, flagsBefore, f1, j + 1, tiesLeft);
+            flagsBefore = writeKept(indices, slot, flagsBefore, f2, j + 2, tiesLeft);
+            writeKept(indices, slot, flagsBefore, f3, j + 3, tiesLeft);
             written += (total >> 16) + KernelMath.min(total & 0xFFFF, tiesLeft);
             tiesBefore += total & 0xFFFF;
             ctx.localBarrier();
@@ -469,6 +493,51 @@ public final class SelectKernels {
                 counts[row] = sink + take + window;
             }
         }
+    }
+
+    /** The score at {@code j}, or 0 past {@code to} (a load in flight whose value is not used). */
+    static float scoreOrZero(float[] scores, int base, int j, int to) {
+        float score = 0.0f;
+        if (j < to) {
+            score = scores[base + j];
+        }
+        return score;
+    }
+
+    /**
+     * Whether candidate {@code j} (below {@code to}) scores above the M-th largest key,
+     * {@code 1 << 16}, or equal to it, 1; else 0. Flags of many candidates add up to their
+     * counts in the two halves.
+     */
+    static int keepFlags(float[] scores, int base, int j, int to, int takeAll, int take, int threshold) {
+        int flags = 0;
+        if (j < to) {
+            if (takeAll == 1) {
+                flags = 1 << 16;
+            } else if (take > 0) {
+                int key = orderKey(scores[base + j]);
+                if (key > threshold) {
+                    flags = 1 << 16;
+                } else if (key == threshold) {
+                    flags = 1;
+                }
+            }
+        }
+        return flags;
+    }
+
+    /**
+     * Writes candidate {@code j} with keep flags {@code flags} to its slot, if kept: after the
+     * {@code before} flags of earlier candidates in the tile (their sums), of whose ties only
+     * {@code tiesLeft} are kept. Returns the flags so far, this candidate's added.
+     */
+    static int writeKept(int[] indices, int slot, int before, int flags, int j, int tiesLeft) {
+        int largerBefore = before >> 16;
+        int tiedBefore = before & 0xFFFF;
+        if (flags == 1 << 16 || (flags == 1 && tiedBefore < tiesLeft)) {
+            indices[slot + largerBefore + KernelMath.min(tiedBefore, tiesLeft)] = j;
+        }
+        return before + flags;
     }
 
     /** Chunks of {@code chunk} candidates that cover the {@code n − sink − window} of a row; at least 1. */
