@@ -49,7 +49,8 @@ public final class SocketAttention extends IndexListAttention {
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
     /**
-     * ...each of at least this many code words per work-item (the kernel's two at a time). More
+     * ...each of at least this many code words per work-item (the local-memory kernel takes two
+     * at a time, the split-table kernel one for two heads). More
      * groups keep more loads in flight, which measured faster at P = 10 on the H100 than fewer
      * groups staging the tables fewer times.
      */
@@ -190,12 +191,13 @@ public final class SocketAttention extends IndexListAttention {
             int words = Math.ceilDiv(step.visible(), perWord);
             int local = ScoreKernels.SOFT_GROUP;
             int scoreGroups = split ? SPLIT_SCORE_GROUPS : SCORE_GROUPS;
-            int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, a.rows()),
+            int scoreRows = split ? ScoreKernels.splitScoreRows(a.rows(), hkv) : a.rows();
+            int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, scoreRows),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
             wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
             plan.withGrid(a.id(TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
-                    .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, a.rows(), local, 1));
+                    .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, scoreRows, local, 1));
             // the select: chunks of whole work-groups of candidates, enough of them to fill a large GPU
             int candidates = step.visible() - b.sink() - b.window();
             local = SelectKernels.GROUP;

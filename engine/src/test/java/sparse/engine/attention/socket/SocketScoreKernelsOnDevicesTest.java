@@ -34,7 +34,7 @@ class SocketScoreKernelsOnDevicesTest {
     /** hq, hkv, d, n, bits, value norms, split */
     static final int[][] CASES = {
             {8, 2, 64, 1000, 8, 1, 0}, {8, 2, 64, 1000, 8, 1, 1}, {4, 2, 128, 3000, 10, 0, 1}, {4, 1, 64, 777, 10, 1, 0},
-            {6, 3, 32, 301, 7, 1, 1}};
+            {6, 3, 32, 301, 7, 1, 1}, {6, 2, 64, 500, 9, 1, 1}, {32, 8, 128, 4096, 10, 1, 1}};
 
     static Stream<Arguments> cases() {
         return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(CASES).map(c -> Arguments.of(dev, c)));
@@ -81,7 +81,7 @@ class SocketScoreKernelsOnDevicesTest {
             plan.withGrid("socket.tables", Grid.of((long) hq * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
                     .withGrid("socket.scores", Grid.of((long) Math.ceilDiv(wordsUsed, wordsPerGroup) * ScoreKernels.SOFT_GROUP,
-                            hq, ScoreKernels.SOFT_GROUP, 1))
+                            split ? ScoreKernels.splitScoreRows(hq, hkv) : hq, ScoreKernels.SOFT_GROUP, 1))
                     .execute();
         }
         double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);

@@ -112,8 +112,10 @@ public final class SocketHashKernels {
      * <p>With {@code split = 1} (one head per row, at most {@link #MAX_SPLIT_BITS} bits) it
      * writes the product form split at the code's low {@code bits / 2} bits instead,
      * {@code [rows][tables][SPLIT_ENTRIES]}: entry {@code a} of the high half is the product
-     * over the high bits, entry {@code b} of the low half over the low bits, 0 past
-     * {@code 2^width}, so that {@code Prob(c) = high[c >> (bits/2)] · low[c & (2^(bits/2) − 1)]}.
+     * over the high bits, entry {@code b} of the low half over the low bits, each half
+     * repeating every {@code 2^width} entries, so that
+     * {@code Prob(c) = high[c >> (bits/2)] · low[c & (2^(bits/2) − 1)]} and a look-up may leave
+     * higher bits in its index modulo HALF_SIZE (ScoreKernels.splitTableScores does).
      */
     @Kernel
     public static void bucketTables(KernelContext ctx, float[] q, float[] planes, float[] bucketTables, int hq, int rows,
@@ -162,15 +164,14 @@ public final class SocketHashKernels {
                     width = highBits;
                     firstBit = 0;
                 }
-                float product = 0f;
-                if (e < (1 << width)) {
-                    product = 1f;
-                    for (int p = 0; p < width; p++) {
-                        if (((e >> (width - 1 - p)) & 1) == 1) {
-                            product *= up[firstBit + p];
-                        } else {
-                            product *= down[firstBit + p];
-                        }
+                // the half repeats every 2^width entries
+                int entry = e & ((1 << width) - 1);
+                float product = 1f;
+                for (int p = 0; p < width; p++) {
+                    if (((entry >> (width - 1 - p)) & 1) == 1) {
+                        product *= up[firstBit + p];
+                    } else {
+                        product *= down[firstBit + p];
                     }
                 }
                 bucketTables[(row * tables + l) * SPLIT_ENTRIES + c] = product;

@@ -123,7 +123,8 @@ public final class SocketHashReference {
      * The split tables of {@link SocketHashKernels#bucketTables} ({@code split = 1}) in float64,
      * {@code [hq][tables][SPLIT_ENTRIES]}: per head and table, the product of
      * {@code σ(±2·tanh(⟨q, w_p⟩)/(√d·tau))} over the high {@code bits − bits/2} bits for each
-     * high entry, over the low {@code bits/2} bits for each low entry, 0 past each half's size.
+     * high entry, over the low {@code bits/2} bits for each low entry, each half repeating every
+     * 2^width entries.
      */
     public static double[] splitTables(float[] q, float[] planes, int hq, int d, int tables, int bits, double tau) {
         int lowBits = bits / 2;
@@ -136,11 +137,9 @@ public final class SocketHashReference {
                     y[p] = 2 * Math.tanh(queryProjection(q, head, planes, l, p, d, bits)) / (Math.sqrt(d) * tau);
                 }
                 int base = (head * tables + l) * SocketHashKernels.SPLIT_ENTRIES;
-                for (int e = 0; e < 1 << highBits; e++) {
-                    out[base + e] = product(y, 0, highBits, e);
-                }
-                for (int e = 0; e < 1 << lowBits; e++) {
-                    out[base + SocketHashKernels.HALF_SIZE + e] = product(y, highBits, lowBits, e);
+                for (int e = 0; e < SocketHashKernels.HALF_SIZE; e++) {
+                    out[base + e] = product(y, 0, highBits, e % (1 << highBits));
+                    out[base + SocketHashKernels.HALF_SIZE + e] = product(y, highBits, lowBits, e % (1 << lowBits));
                 }
             }
         }

@@ -135,16 +135,31 @@ public final class ScoreKernels {
      * at most 10 bits): each sub-group of 32 work-items holds one table's two halves in
      * registers, an entry per work-item, and looks a code up with two shuffles,
      * {@code high[c >> (bits/2)] · low[c & mask]}. Random look-ups into local memory collide on
-     * its banks; shuffles do not. Arguments, grid and output as {@link #softCollisionScores};
-     * work-groups of {@link #SOFT_GROUP} (whole sub-groups). Every work-item runs the same rounds,
-     * since shuffles are collective; one past its span reads the span's last word and writes nothing.
+     * its banks; shuffles do not. Each work-item scores one code word for two query heads of a
+     * KV head (the pair's second head absent past an odd group), so that each code's look-up
+     * indices serve both; the indices are the word shifted, unmasked, since a shuffle reads
+     * lane index mod 32 and each half repeats across the 32 lanes. Arguments and output as
+     * {@link #softCollisionScores}; grid {@code groups · SOFT_GROUP} by
+     * {@link #splitScoreRows}{@code (rows, hkv)}, work-groups of {@link #SOFT_GROUP} (whole
+     * sub-groups). Every work-item runs the same rounds, since shuffles are collective; one past
+     * its span reads the span's last word and writes nothing.
      */
     @Kernel
     public static void splitTableScores(KernelContext ctx, int[] codeWords, float[] valueNorms, float[] splitTables,
                                         float[] scores, int rows, int hkv, int capacity, int n, int tables, int bits,
                                         int useValueNorms, int wordsPerGroup) {
-        int row = ctx.groupIdy;
-        int kv = row / (rows / hkv);
+        int group = rows / hkv;
+        int pairs = (group + 1) / 2;
+        int kv = ctx.groupIdy / pairs;
+        int first = 2 * (ctx.groupIdy - kv * pairs);
+        int rowA = kv * group + first;
+        // past an odd group the second head is the first again: looked up, never written
+        int hasB = 0;
+        int rowB = rowA;
+        if (first + 1 < group) {
+            hasB = 1;
+            rowB = rowA + 1;
+        }
         int lane = ctx.localIdx & 31;
         int perWord = 4;
         int codeBits = 8;
@@ -152,62 +167,64 @@ public final class ScoreKernels {
             perWord = 2;
             codeBits = 16;
         }
-        int codeMask = (1 << codeBits) - 1;
         int lowBits = bits / 2;
-        int lowMask = (1 << lowBits) - 1;
         int wordsPerRow = (capacity + perWord - 1) / perWord;
         int begin = ctx.groupIdx * wordsPerGroup;
         int end = KernelMath.min(begin + wordsPerGroup, (n + perWord - 1) / perWord);
         int limit = KernelMath.min(n, end * perWord);
-        int tableBase = row * tables * SPLIT_ENTRIES;
+        int tablesA = rowA * tables * SPLIT_ENTRIES + lane;
+        int tablesB = rowB * tables * SPLIT_ENTRIES + lane;
         int codeBase = kv * tables * wordsPerRow;
-        int scoreBase = row * capacity;
         int normBase = kv * capacity;
-        // two words per work-item a round, as softCollisionScores: more loads in flight
-        for (int first = begin; first < end; first += 2 * SOFT_GROUP) {
-            int w = first + ctx.localIdx;
-            int v = w + SOFT_GROUP;
+        for (int round = begin; round < end; round += SOFT_GROUP) {
+            int w = round + ctx.localIdx;
             int wRead = KernelMath.min(w, end - 1);
-            int vRead = KernelMath.min(v, end - 1);
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            float t0 = 0f;
-            float t1 = 0f;
-            float t2 = 0f;
-            float t3 = 0f;
+            float a0 = 0f;
+            float a1 = 0f;
+            float a2 = 0f;
+            float a3 = 0f;
+            float b0 = 0f;
+            float b1 = 0f;
+            float b2 = 0f;
+            float b3 = 0f;
             for (int l = 0; l < tables; l++) {
-                float high = splitTables[tableBase + l * SPLIT_ENTRIES + lane];
-                float low = splitTables[tableBase + l * SPLIT_ENTRIES + HALF_SIZE + lane];
+                float highA = splitTables[tablesA + l * SPLIT_ENTRIES];
+                float lowA = splitTables[tablesA + l * SPLIT_ENTRIES + HALF_SIZE];
+                float highB = splitTables[tablesB + l * SPLIT_ENTRIES];
+                float lowB = splitTables[tablesB + l * SPLIT_ENTRIES + HALF_SIZE];
                 int word = codeWords[codeBase + l * wordsPerRow + wRead];
-                int other = codeWords[codeBase + l * wordsPerRow + vRead];
-                int c0 = word & codeMask;
-                int c1 = (word >>> codeBits) & codeMask;
-                int c2 = other & codeMask;
-                int c3 = (other >>> codeBits) & codeMask;
-                s0 += ctx.shuffle(high, c0 >> lowBits) * ctx.shuffle(low, c0 & lowMask);
-                s1 += ctx.shuffle(high, c1 >> lowBits) * ctx.shuffle(low, c1 & lowMask);
-                t0 += ctx.shuffle(high, c2 >> lowBits) * ctx.shuffle(low, c2 & lowMask);
-                t1 += ctx.shuffle(high, c3 >> lowBits) * ctx.shuffle(low, c3 & lowMask);
+                int high0 = word >>> lowBits;
+                int high1 = word >>> (codeBits + lowBits);
+                int low1 = word >>> codeBits;
+                a0 += ctx.shuffle(highA, high0) * ctx.shuffle(lowA, word);
+                b0 += ctx.shuffle(highB, high0) * ctx.shuffle(lowB, word);
+                a1 += ctx.shuffle(highA, high1) * ctx.shuffle(lowA, low1);
+                b1 += ctx.shuffle(highB, high1) * ctx.shuffle(lowB, low1);
                 if (perWord == 4) {
-                    int c4 = (word >>> 16) & codeMask;
-                    int c5 = (word >>> 24) & codeMask;
-                    int c6 = (other >>> 16) & codeMask;
-                    int c7 = (other >>> 24) & codeMask;
-                    s2 += ctx.shuffle(high, c4 >> lowBits) * ctx.shuffle(low, c4 & lowMask);
-                    s3 += ctx.shuffle(high, c5 >> lowBits) * ctx.shuffle(low, c5 & lowMask);
-                    t2 += ctx.shuffle(high, c6 >> lowBits) * ctx.shuffle(low, c6 & lowMask);
-                    t3 += ctx.shuffle(high, c7 >> lowBits) * ctx.shuffle(low, c7 & lowMask);
+                    int high2 = word >>> (16 + lowBits);
+                    int low2 = word >>> 16;
+                    int high3 = word >>> (24 + lowBits);
+                    int low3 = word >>> 24;
+                    a2 += ctx.shuffle(highA, high2) * ctx.shuffle(lowA, low2);
+                    b2 += ctx.shuffle(highB, high2) * ctx.shuffle(lowB, low2);
+                    a3 += ctx.shuffle(highA, high3) * ctx.shuffle(lowA, low3);
+                    b3 += ctx.shuffle(highB, high3) * ctx.shuffle(lowB, low3);
                 }
             }
             if (w < end) {
-                addWord(scores, valueNorms, scoreBase, normBase, w, perWord, limit, s0, s1, s2, s3, 0, 1, useValueNorms);
-            }
-            if (v < end) {
-                addWord(scores, valueNorms, scoreBase, normBase, v, perWord, limit, t0, t1, t2, t3, 0, 1, useValueNorms);
+                addWord(scores, valueNorms, rowA * capacity, normBase, w, perWord, limit, a0, a1, a2, a3, 0, 1,
+                        useValueNorms);
+                if (hasB == 1) {
+                    addWord(scores, valueNorms, rowB * capacity, normBase, w, perWord, limit, b0, b1, b2, b3, 0, 1,
+                            useValueNorms);
+                }
             }
         }
+    }
+
+    /** The grid's y extent of {@link #splitTableScores}: a work-group row per pair of query heads of each KV head. */
+    public static int splitScoreRows(int rows, int hkv) {
+        return hkv * ((rows / hkv + 1) / 2);
     }
 
     /**

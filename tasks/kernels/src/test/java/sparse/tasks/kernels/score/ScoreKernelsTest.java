@@ -61,11 +61,12 @@ class ScoreKernelsTest {
     /**
      * Scores from split tables through shuffles: the same codes and scores as above against the
      * float64 explicit-softmax tables, per query head, for byte and short codes, spans whose
-     * last round is partial, and value norms on and off.
+     * last round is partial, value norms on and off, and groups of 1 to 4 heads (odd ones leave
+     * a pair's second head absent).
      */
     @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5}")
     @CsvSource({"8,2,64,1000,8,1", "8,2,64,1000,10,0", "8,2,64,1000,10,1", "4,4,64,700,6,1", "6,3,64,301,7,1",
-            "4,2,32,333,9,1", "4,1,32,1500,2,0"})
+            "4,2,32,333,9,1", "4,1,32,1500,2,0", "6,2,64,500,8,1", "3,1,32,400,10,1", "2,2,32,300,1,1"})
     void splitTableScoresMatchTheReference(int hq, int hkv, int d, int n, int bits, int norms) {
         long seed = TestData.seed("splitTableScores");
         SplittableRandom r = new SplittableRandom(seed);
@@ -84,7 +85,7 @@ class ScoreKernelsTest {
         // spans of a few rounds, so that several groups share a row and the last round is partial
         int wordsPerGroup = 3 * ScoreKernels.SOFT_GROUP / 2;
         int wordsUsed = Math.ceilDiv(n, SocketHashKernels.codesPerWord(bits));
-        WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), hq, ScoreKernels.SOFT_GROUP,
+        WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), ScoreKernels.splitScoreRows(hq, hkv), ScoreKernels.SOFT_GROUP,
                 ctx -> ScoreKernels.splitTableScores(ctx, words, valueNorms, splitTables, scores, hq, hkv, capacity, n,
                         tables, bits, norms, wordsPerGroup));
         double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
