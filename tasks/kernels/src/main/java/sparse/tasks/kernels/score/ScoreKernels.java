@@ -135,7 +135,7 @@ public final class ScoreKernels {
      * at most 10 bits): each sub-group of 32 work-items holds one table's two halves in
      * registers, an entry per work-item, and looks a code up with two shuffles,
      * {@code high[c >> (bits/2)] · low[c & mask]}. Random look-ups into local memory collide on
-     * its banks; shuffles do not. Each work-item scores one code word for two query heads of a
+     * its banks; shuffles do not. Each work-item scores two code words for two query heads of a
      * KV head (the pair's second head absent past an odd group), so that each code's look-up
      * indices serve both; the indices are the word shifted, unmasked, since a shuffle reads
      * lane index mod 32 and each half repeats across the 32 lanes. Arguments and output as
@@ -176,9 +176,12 @@ public final class ScoreKernels {
         int tablesB = rowB * tables * SPLIT_ENTRIES + lane;
         int codeBase = kv * tables * wordsPerRow;
         int normBase = kv * capacity;
-        for (int round = begin; round < end; round += SOFT_GROUP) {
+        // two code words per work-item a round, as softCollisionScores: more loads in flight
+        for (int round = begin; round < end; round += 2 * SOFT_GROUP) {
             int w = round + ctx.localIdx;
+            int v = w + SOFT_GROUP;
             int wRead = KernelMath.min(w, end - 1);
+            int vRead = KernelMath.min(v, end - 1);
             float a0 = 0f;
             float a1 = 0f;
             float a2 = 0f;
@@ -187,28 +190,53 @@ public final class ScoreKernels {
             float b1 = 0f;
             float b2 = 0f;
             float b3 = 0f;
+            float c0 = 0f;
+            float c1 = 0f;
+            float c2 = 0f;
+            float c3 = 0f;
+            float e0 = 0f;
+            float e1 = 0f;
+            float e2 = 0f;
+            float e3 = 0f;
             for (int l = 0; l < tables; l++) {
                 float highA = splitTables[tablesA + l * SPLIT_ENTRIES];
                 float lowA = splitTables[tablesA + l * SPLIT_ENTRIES + HALF_SIZE];
                 float highB = splitTables[tablesB + l * SPLIT_ENTRIES];
                 float lowB = splitTables[tablesB + l * SPLIT_ENTRIES + HALF_SIZE];
                 int word = codeWords[codeBase + l * wordsPerRow + wRead];
-                int high0 = word >>> lowBits;
-                int high1 = word >>> (codeBits + lowBits);
-                int low1 = word >>> codeBits;
-                a0 += ctx.shuffle(highA, high0) * ctx.shuffle(lowA, word);
-                b0 += ctx.shuffle(highB, high0) * ctx.shuffle(lowB, word);
-                a1 += ctx.shuffle(highA, high1) * ctx.shuffle(lowA, low1);
-                b1 += ctx.shuffle(highB, high1) * ctx.shuffle(lowB, low1);
+                int other = codeWords[codeBase + l * wordsPerRow + vRead];
+                // word: a (head A), b (head B); other: c (head A), e (head B)
+                int high = word >>> lowBits;
+                a0 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, word);
+                b0 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, word);
+                high = other >>> lowBits;
+                c0 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, other);
+                e0 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, other);
+                high = word >>> (codeBits + lowBits);
+                int low = word >>> codeBits;
+                a1 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                b1 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
+                high = other >>> (codeBits + lowBits);
+                low = other >>> codeBits;
+                c1 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                e1 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
                 if (perWord == 4) {
-                    int high2 = word >>> (16 + lowBits);
-                    int low2 = word >>> 16;
-                    int high3 = word >>> (24 + lowBits);
-                    int low3 = word >>> 24;
-                    a2 += ctx.shuffle(highA, high2) * ctx.shuffle(lowA, low2);
-                    b2 += ctx.shuffle(highB, high2) * ctx.shuffle(lowB, low2);
-                    a3 += ctx.shuffle(highA, high3) * ctx.shuffle(lowA, low3);
-                    b3 += ctx.shuffle(highB, high3) * ctx.shuffle(lowB, low3);
+                    high = word >>> (16 + lowBits);
+                    low = word >>> 16;
+                    a2 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                    b2 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
+                    high = other >>> (16 + lowBits);
+                    low = other >>> 16;
+                    c2 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                    e2 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
+                    high = word >>> (24 + lowBits);
+                    low = word >>> 24;
+                    a3 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                    b3 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
+                    high = other >>> (24 + lowBits);
+                    low = other >>> 24;
+                    c3 += ctx.shuffle(highA, high) * ctx.shuffle(lowA, low);
+                    e3 += ctx.shuffle(highB, high) * ctx.shuffle(lowB, low);
                 }
             }
             if (w < end) {
@@ -216,6 +244,14 @@ public final class ScoreKernels {
                         useValueNorms);
                 if (hasB == 1) {
                     addWord(scores, valueNorms, rowB * capacity, normBase, w, perWord, limit, b0, b1, b2, b3, 0, 1,
+                            useValueNorms);
+                }
+            }
+            if (v < end) {
+                addWord(scores, valueNorms, rowA * capacity, normBase, v, perWord, limit, c0, c1, c2, c3, 0, 1,
+                        useValueNorms);
+                if (hasB == 1) {
+                    addWord(scores, valueNorms, rowB * capacity, normBase, v, perWord, limit, e0, e1, e2, e3, 0, 1,
                             useValueNorms);
                 }
             }
