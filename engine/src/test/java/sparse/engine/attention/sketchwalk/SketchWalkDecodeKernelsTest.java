@@ -205,10 +205,15 @@ class SketchWalkDecodeKernelsTest {
         }
     }
 
-    /** blocks, rows apart (stride), sink, window, quantile (per mille; above 1000 keeps none), ties (0: distinct scores) */
-    static final int[][] WALKS = {{1, 1, 0, 0, 875, 0}, {7, 9, 1, 1, 875, 0}, {130, 140, 4, 7, 875, 0},
-            {300, 300, 8, 16, 500, 0}, {257, 260, 3, 5, 875, 3}, {1000, 1024, 25, 50, 875, 0},
-            {130, 140, 4, 7, 0, 0}, {130, 140, 4, 7, 2000, 0}};
+    /**
+     * blocks, rows apart (stride), sink, window, quantile (per mille; above 1000 keeps none), ties
+     * (0: distinct scores, else that many levels). Candidates: none, one, 4, 118 and more than
+     * the work-items; up to 17 slabs of parts per score.
+     */
+    static final int[][] WALKS = {{1, 1, 0, 0, 875, 0}, {3, 3, 1, 0, 875, 0}, {7, 9, 1, 1, 875, 0},
+            {130, 140, 4, 7, 875, 0}, {300, 300, 8, 16, 500, 0}, {257, 260, 3, 5, 875, 3}, {300, 300, 8, 16, 500, 2},
+            {1000, 1024, 25, 50, 875, 0}, {2100, 2100, 20, 40, 900, 0}, {130, 140, 4, 7, 0, 0},
+            {130, 140, 4, 7, 2000, 0}};
 
     static Stream<Arguments> walkCases() {
         return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(WALKS).map(c -> Arguments.of(dev, c)));
@@ -237,10 +242,11 @@ class SketchWalkDecodeKernelsTest {
             r[j] = levels > 0 ? (1 + random.nextInt(levels)) / 64f : (float) random.nextDouble() / size;
         }
         if (levels > 0) {
-            // rows of a that are all equal keep the walk's ties
+            // a the identity: the walk is r at every hop, exactly in float32 as in float64, so its
+            // ties are exact and straddle the quantile
             for (int i = 0; i < size; i++) {
                 for (int j = 0; j <= i; j++) {
-                    a[i * stride + j] = 1f / (i + 1);
+                    a[i * stride + j] = i == j ? 1f : 0f;
                 }
             }
         }

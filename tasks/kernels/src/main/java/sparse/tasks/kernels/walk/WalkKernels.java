@@ -33,6 +33,9 @@ public final class WalkKernels {
     /** {@link #selectKeptBlocks}: the most candidate blocks it holds in local memory, and its largest work-group. */
     public static final int MAX_SELECT = 4096;
     public static final int SELECT_GROUP = 1024;
+    static final int SELECT_BINS = 256;     // its radix select's 8-bit digits
+    static final int BINS_PER_GROUP = 16;   // bins that one work-item sums when looking for a rank's bin
+    static final int BIN_GROUPS = SELECT_BINS / BINS_PER_GROUP;  // 16 a rank: 32 work-items for both
 
     /**
      * The walk's start from the previous sparse layer's walk: {@code prev} (prevSize × prevSize)
@@ -280,61 +283,51 @@ public final class WalkKernels {
      * Decode's selection, one work-group (at most {@link #SELECT_GROUP} work-items): the walk
      * {@code s = (1 − β)·r + β·Σ_I parts[I·partStride + j]} of the last {@link #walkHop} at the
      * candidates {@code sinkBlocks ≤ j < size − 1 − windowBlocks} (query block size − 1), the
-     * threshold as {@link #rowQuantiles} (the two order statistics from a bitonic sort of the
-     * candidates' order-preserving keys in local memory: no atomics, whose queues on the few
-     * words that hold most keys cost more; none kept for a quantile above 1), and the
-     * candidates at or above it, ascending, in
-     * {@code blocks[0 .. counts[0])}. Sink, window and current block are not listed (the caller
-     * attends them anyway). At most {@link #MAX_SELECT} candidates.
+     * threshold as {@link #rowQuantiles} (none kept for a quantile above 1), and the candidates at
+     * or above it, ascending, in {@code blocks[0 .. counts[0])}. Sink, window and current block
+     * are not listed (the caller attends them anyway). At most {@link #MAX_SELECT} candidates.
+     *
+     * <p>The two order statistics come from a radix select over the candidates' order-preserving
+     * keys in local memory, both ranks at once: 8-bit digits, each counted in a histogram with
+     * local atomics, then the bin holding each rank found by 32 work-items. The digits start below
+     * the bits that every key shares (those of the smallest and the largest key): from the top, a
+     * float's sign and exponent would queue most keys' atomics on one or two bins. Three barriers
+     * a digit, at most four digits.
      */
     @Kernel
     public static void selectKeptBlocks(KernelContext ctx, float[] r, float[] parts, int partStride, float beta,
                                         int size, int sinkBlocks, int windowBlocks, float quantile, int[] blocks,
                                         int[] counts) {
         int[] keys = ctx.allocateIntLocalArray(MAX_SELECT);
-        int[] sorted = ctx.allocateIntLocalArray(MAX_SELECT);
-        int[] chunkSums = ctx.allocateIntLocalArray(32);
-        int[] counted = ctx.allocateIntLocalArray(SELECT_GROUP);
+        // [digit parity][rank low, rank high][bin]: a digit clears the other parity's bins for the next
+        int[] bins = ctx.allocateIntLocalArray(4 * SELECT_BINS);
+        int[] binGroups = ctx.allocateIntLocalArray(2 * BIN_GROUPS);  // [rank][group]: its keys
+        int[] found = ctx.allocateIntLocalArray(4);  // per rank: its bin, its rank among the bin's keys
+        // per work-item its smallest and largest key, later its count of kept candidates; per chunk
+        // of 32 work-items the same, later the kept ones in the chunks before it
+        int[] perItem = ctx.allocateIntLocalArray(2 * SELECT_GROUP);
+        int[] perChunk = ctx.allocateIntLocalArray(64);
         int lid = ctx.localIdx;
         int groupSize = ctx.localGroupSizeX;
         int slabs = (size + HOP_ROWS - 1) / HOP_ROWS;
         int lo = sinkBlocks;
         int n = KernelMath.max(size - 1 - windowBlocks - lo, 0);
-        int padded = 1;
-        while (padded < n) {
-            padded *= 2;
+        int smallest = Integer.MAX_VALUE;
+        int largest = Integer.MIN_VALUE;
+        for (int i = lid; i < n; i += groupSize) {
+            int j = lo + i;
+            float hop = partsSum(parts, partStride, j, slabs);
+            // r[j] read after the sum, not before: CUDA then contracts the same product into an fma
+            // as it always has here, so that the keys keep their last bits
+            int key = sortKey((1.0f - beta) * r[j] + beta * hop);
+            keys[i] = key;
+            smallest = KernelMath.min(smallest, key);
+            largest = KernelMath.max(largest, key);
         }
-        for (int i = lid; i < padded; i += groupSize) {
-            int key = 2147483647;  // padding sorts last
-            if (i < n) {
-                int j = lo + i;
-                float hop = sumParts(parts, partStride, j, j / HOP_ROWS, slabs, 1);
-                key = sortKey((1.0f - beta) * r[j] + beta * hop);
-                keys[i] = key;
-            }
-            sorted[i] = key;
-        }
-        // bitonic sort, ascending: stages of span k, compare-exchange distance jj = 2^shift
-        // (pair p's lower element by shifts and masks: integer division costs more than the rest)
-        for (int k = 2; k <= padded; k *= 2) {
-            int shift = 0;
-            while ((2 << shift) < k) {
-                shift++;
-            }
-            for (int jj = k / 2; jj > 0; jj /= 2) {
-                ctx.localBarrier();
-                for (int p = lid; p < padded / 2; p += groupSize) {
-                    int a = ((p >> shift) << (shift + 1)) + (p & (jj - 1));
-                    int b = a + jj;
-                    int x = sorted[a];
-                    int y = sorted[b];
-                    if ((x > y) == ((a & k) == 0)) {
-                        sorted[a] = y;
-                        sorted[b] = x;
-                    }
-                }
-                shift--;
-            }
+        perItem[lid] = smallest;
+        perItem[SELECT_GROUP + lid] = largest;
+        for (int b = lid; b < 2 * SELECT_BINS; b += groupSize) {
+            bins[b] = 0;
         }
         ctx.localBarrier();
         float threshold = NO_CANDIDATES;
@@ -342,13 +335,118 @@ public final class WalkKernels {
             float pos = quantile * (n - 1);
             int rankLow = (int) KernelMath.floor(pos);
             int rankHigh = KernelMath.min(rankLow + 1, n - 1);
-            float low = fromSortKey(sorted[rankLow]);
-            float high = fromSortKey(sorted[rankHigh]);
+            // the smallest and largest key: 32 work-items over every 32nd work-item's (side by side
+            // in the banks), then one over theirs
+            for (int l = lid; l < 32; l += groupSize) {
+                int least = Integer.MAX_VALUE;
+                int most = Integer.MIN_VALUE;
+                for (int q = 0; q < 32; q++) {
+                    if (l + 32 * q < groupSize) {
+                        least = KernelMath.min(least, perItem[l + 32 * q]);
+                        most = KernelMath.max(most, perItem[SELECT_GROUP + l + 32 * q]);
+                    }
+                }
+                perChunk[l] = least;
+                perChunk[32 + l] = most;
+            }
+            ctx.localBarrier();
+            if (lid == 0) {
+                int least = perChunk[0];
+                int most = perChunk[32];
+                for (int q = 1; q < 32; q++) {
+                    least = KernelMath.min(least, perChunk[q]);
+                    most = KernelMath.max(most, perChunk[32 + q]);
+                }
+                perChunk[0] = least;
+                perChunk[32] = most;
+            }
+            ctx.localBarrier();
+            smallest = perChunk[0];
+            largest = perChunk[32];
+            // keys as unsigned ints (sign flipped): the bits from `open` up are the ones every key
+            // shares, the smallest's; each digit fixes the next bits below for each rank
+            int differ = smallest ^ largest;
+            int open = 0;
+            while (open < 32 && (differ >>> open) != 0) {
+                open++;
+            }
+            int prefixLow = smallest ^ Integer.MIN_VALUE;
+            int prefixHigh = prefixLow;
+            int needLow = rankLow;  // the rank among the keys with the prefix
+            int needHigh = rankHigh;
+            int parity = 0;
+            while (open > 0) {
+                int shift = KernelMath.max(open - 8, 0);
+                int width = open - shift;
+                int mask = (1 << width) - 1;
+                int base = parity * 2 * SELECT_BINS;
+                // while the ranks share their prefix, as neighbours mostly do, one histogram serves both
+                int highBase = prefixHigh == prefixLow ? base : base + SELECT_BINS;
+                for (int i = lid; i < n; i += groupSize) {
+                    int u = keys[i] ^ Integer.MIN_VALUE;
+                    if ((((u ^ prefixLow) >>> shift) >>> width) == 0) {
+                        ctx.atomicAdd(bins, base + ((u >>> shift) & mask), 1);
+                    }
+                    if (highBase != base && (((u ^ prefixHigh) >>> shift) >>> width) == 0) {
+                        ctx.atomicAdd(bins, highBase + ((u >>> shift) & mask), 1);
+                    }
+                }
+                ctx.localBarrier();
+                // each group's keys, one work-item a group (each starting at another bank)
+                for (int l = lid; l < 2 * BIN_GROUPS; l += groupSize) {
+                    int first = (l < BIN_GROUPS ? base : highBase) + l % BIN_GROUPS * BINS_PER_GROUP;
+                    int sum = 0;
+                    for (int q = 0; q < BINS_PER_GROUP; q++) {
+                        sum += bins[first + (q + l / 2) % BINS_PER_GROUP];
+                    }
+                    binGroups[l] = sum;
+                }
+                for (int b = lid; b < 2 * SELECT_BINS; b += groupSize) {
+                    bins[2 * SELECT_BINS - base + b] = 0;  // the other parity's
+                }
+                ctx.localBarrier();
+                // the group holding each rank (the keys before it at most the rank, with it more), then
+                // the bin within it, by the same rule
+                for (int l = lid; l < 2 * BIN_GROUPS; l += groupSize) {
+                    int rank = l / BIN_GROUPS;  // 0 low, 1 high
+                    int group = l % BIN_GROUPS;
+                    int need = rank == 0 ? needLow : needHigh;
+                    int before = 0;
+                    for (int g = 0; g < BIN_GROUPS; g++) {
+                        if (g < group) {
+                            before += binGroups[l - group + g];
+                        }
+                    }
+                    if (before <= need && need < before + binGroups[l]) {
+                        int first = (rank == 0 ? base : highBase) + group * BINS_PER_GROUP;
+                        for (int q = 0; q < BINS_PER_GROUP; q++) {
+                            int count = bins[first + q];
+                            if (before <= need && need < before + count) {
+                                found[2 * rank] = group * BINS_PER_GROUP + q;
+                                found[2 * rank + 1] = need - before;
+                            }
+                            before += count;
+                        }
+                    }
+                }
+                ctx.localBarrier();
+                prefixLow = (prefixLow & ~(mask << shift)) | (found[0] << shift);
+                needLow = found[1];
+                prefixHigh = (prefixHigh & ~(mask << shift)) | (found[2] << shift);
+                needHigh = found[3];
+                open = shift;
+                parity = 1 - parity;
+            }
+            float low = fromSortKey(prefixLow ^ Integer.MIN_VALUE);
+            float high = fromSortKey(prefixHigh ^ Integer.MIN_VALUE);
             // rounding must not lift the threshold above the upper order statistic
             threshold = KernelMath.min(low + (pos - rankLow) * (high - low), high);
         }
         int bar = sortKey(threshold);
-        // the kept candidates in order: each work-item lists a contiguous segment
+        // the kept candidates in order: each work-item lists a contiguous segment after the kept
+        // ones of the work-items before it. The counts go in transposed, work-item 32c + q at
+        // 33q + c, so that work-item c sums chunk c of 32 work-items down a column with the other
+        // columns in other banks; then it sums the chunks before c.
         int segment = (n + groupSize - 1) / groupSize;
         int start = KernelMath.min(lid * segment, n);
         int end = KernelMath.min(start + segment, n);
@@ -358,23 +456,31 @@ public final class WalkKernels {
                 mine++;
             }
         }
-        counted[lid] = mine;
+        perItem[lid % 32 * 33 + lid / 32] = mine;
         ctx.localBarrier();
-        for (int i = lid; i < 32; i += groupSize) {
+        for (int c = lid; c < 32; c += groupSize) {
             int sum = 0;
-            for (int p = 32 * i; p < KernelMath.min(32 * i + 32, groupSize); p++) {
-                sum += counted[p];
+            for (int q = 0; q < 32; q++) {
+                if (32 * c + q < groupSize) {
+                    int count = perItem[33 * q + c];
+                    perItem[33 * q + c] = sum;  // the kept ones before it in its chunk
+                    sum += count;
+                }
             }
-            chunkSums[i] = sum;
+            perChunk[c] = sum;
         }
         ctx.localBarrier();
-        int before = 0;
-        for (int p = 0; p < lid / 32; p++) {
-            before += chunkSums[p];
+        for (int c = lid; c < 32; c += groupSize) {
+            int sum = 0;
+            for (int p = 0; p < 32; p++) {
+                if (p < c) {
+                    sum += perChunk[p];
+                }
+            }
+            perChunk[32 + c] = sum;
         }
-        for (int p = lid / 32 * 32; p < lid; p++) {
-            before += counted[p];
-        }
+        ctx.localBarrier();
+        int before = perChunk[32 + lid / 32] + perItem[lid % 32 * 33 + lid / 32];
         for (int i = start; i < end; i++) {
             if (keys[i] >= bar) {
                 blocks[before] = lo + i;
@@ -382,12 +488,60 @@ public final class WalkKernels {
             }
         }
         if (lid == 0) {
-            int total = 0;
-            for (int p = 0; p < 32; p++) {
-                total += chunkSums[p];
-            }
-            counts[0] = total;
+            counts[0] = perChunk[63] + perChunk[31];
         }
+    }
+
+    /**
+     * {@code Σ parts[s·stride + j]} over the slabs s from {@code j / HOP_ROWS} on, added as
+     * {@link #sumParts} adds them (eight slabs at a time, the rest one by one) so that the sums
+     * match bit for bit; a round's loads, the last slabs' too, are all issued before its adds.
+     */
+    private static float partsSum(float[] parts, int stride, int j, int slabs) {
+        float hop = 0.0f;
+        for (int s = j / HOP_ROWS; s < slabs; s += 8) {
+            float p0 = partAt(parts, stride, j, s, slabs);
+            float p1 = partAt(parts, stride, j, s + 1, slabs);
+            float p2 = partAt(parts, stride, j, s + 2, slabs);
+            float p3 = partAt(parts, stride, j, s + 3, slabs);
+            float p4 = partAt(parts, stride, j, s + 4, slabs);
+            float p5 = partAt(parts, stride, j, s + 5, slabs);
+            float p6 = partAt(parts, stride, j, s + 6, slabs);
+            float p7 = partAt(parts, stride, j, s + 7, slabs);
+            if (s + 7 < slabs) {
+                hop += p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7;
+            } else {
+                hop += p0;
+                if (s + 1 < slabs) {
+                    hop += p1;
+                }
+                if (s + 2 < slabs) {
+                    hop += p2;
+                }
+                if (s + 3 < slabs) {
+                    hop += p3;
+                }
+                if (s + 4 < slabs) {
+                    hop += p4;
+                }
+                if (s + 5 < slabs) {
+                    hop += p5;
+                }
+                if (s + 6 < slabs) {
+                    hop += p6;
+                }
+            }
+        }
+        return hop;
+    }
+
+    /** {@code parts[s·stride + j]} for a slab s below {@code slabs}, else 0 without a load. */
+    private static float partAt(float[] parts, int stride, int j, int s, int slabs) {
+        float p = 0.0f;
+        if (s < slabs) {
+            p = parts[s * stride + j];
+        }
+        return p;
     }
 
     /** a[i][j] of the block matrix where i < size and j ≤ i; 0 elsewhere (a valid entry is read anyway, so the loads need no branch). */
