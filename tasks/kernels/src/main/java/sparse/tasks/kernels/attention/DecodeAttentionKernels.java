@@ -567,68 +567,76 @@ public final class DecodeAttentionKernels {
      * empty list. Grid: {@code ⌈d / MERGE_CHANNELS⌉ · L} by {@code hq}, work-groups of
      * {@code L × 1}, L a multiple of {@link #MERGE_CHANNELS} up to {@link #MERGE_GROUP}: each
      * work-group takes MERGE_CHANNELS channels of one head, its L / MERGE_CHANNELS lanes striding
-     * over the chunks in two passes (the largest m, then the weighted sums), so that no load waits
-     * on the one before.
+     * over the chunks in one pass, each lane merging its chunks online, four at a time (so that
+     * no load waits on the one before), then the lanes merged in local memory.
      */
     @Kernel
     public static void mergeChunkPartials(KernelContext ctx, float[] partialMax, float[] partialSum,
                                           float[] partialAcc, float[] out, int hq, int d, int chunks) {
         float[] accs = ctx.allocateFloatLocalArray(MERGE_GROUP);
-        float[] laneValues = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        float[] laneMax = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
+        float[] laneSum = ctx.allocateFloatLocalArray(MERGE_GROUP / MERGE_CHANNELS);
         int t = ctx.localIdx;
         int h = ctx.groupIdy;
         int lanes = ctx.localGroupSizeX / MERGE_CHANNELS;
         int lane = t / MERGE_CHANNELS;
         int channel = t - lane * MERGE_CHANNELS;
         int e = ctx.groupIdx * MERGE_CHANNELS + channel;
+        // channel e clamped for the loads, its sum dropped past d
+        int ec = KernelMath.min(e, d - 1);
         float m = NO_SCORE;
+        float sum = 0f;
+        float acc = 0f;
         int c = lane;
         while (c + 3 * lanes < chunks) {
             int i = h * chunks + c;
-            m = KernelMath.max(KernelMath.max(m, KernelMath.max(partialMax[i], partialMax[i + lanes])),
-                    KernelMath.max(partialMax[i + 2 * lanes], partialMax[i + 3 * lanes]));
+            float m0 = partialMax[i];
+            float m1 = partialMax[i + lanes];
+            float m2 = partialMax[i + 2 * lanes];
+            float m3 = partialMax[i + 3 * lanes];
+            float s0 = partialSum[i];
+            float s1 = partialSum[i + lanes];
+            float s2 = partialSum[i + 2 * lanes];
+            float s3 = partialSum[i + 3 * lanes];
+            float a0 = partialAcc[i * d + ec];
+            float a1 = partialAcc[(i + lanes) * d + ec];
+            float a2 = partialAcc[(i + 2 * lanes) * d + ec];
+            float a3 = partialAcc[(i + 3 * lanes) * d + ec];
+            float top = KernelMath.max(KernelMath.max(m, KernelMath.max(m0, m1)), KernelMath.max(m2, m3));
+            float scale = KernelMath.exp(m - top);
+            float w0 = KernelMath.exp(m0 - top);
+            float w1 = KernelMath.exp(m1 - top);
+            float w2 = KernelMath.exp(m2 - top);
+            float w3 = KernelMath.exp(m3 - top);
+            sum = sum * scale + w0 * s0 + w1 * s1 + w2 * s2 + w3 * s3;
+            acc = acc * scale + w0 * a0 + w1 * a1 + w2 * a2 + w3 * a3;
+            m = top;
             c += 4 * lanes;
         }
         while (c < chunks) {
-            m = KernelMath.max(m, partialMax[h * chunks + c]);
+            int i = h * chunks + c;
+            float mc = partialMax[i];
+            float top = KernelMath.max(m, mc);
+            float scale = KernelMath.exp(m - top);
+            float w = KernelMath.exp(mc - top);
+            sum = sum * scale + w * partialSum[i];
+            acc = acc * scale + w * partialAcc[i * d + ec];
+            m = top;
             c += lanes;
         }
+        // the lanes' partials rescaled to the largest maximum of them all, then added
         if (channel == 0) {
-            laneValues[lane] = m;
+            laneMax[lane] = m;
         }
         ctx.localBarrier();
         float top = NO_SCORE;
         for (int i = 0; i < lanes; i++) {
-            top = KernelMath.max(top, laneValues[i]);
+            top = KernelMath.max(top, laneMax[i]);
         }
-        ctx.localBarrier();  // the lanes' maxima are read: their sums go there
-        // four chunks in flight per work-item (channel e clamped for the loads, its sum dropped past d)
-        int ec = KernelMath.min(e, d - 1);
-        float sum = 0f;
-        float acc = 0f;
-        c = lane;
-        while (c + 3 * lanes < chunks) {
-            int i = h * chunks + c;
-            float w0 = KernelMath.exp(partialMax[i] - top);
-            float w1 = KernelMath.exp(partialMax[i + lanes] - top);
-            float w2 = KernelMath.exp(partialMax[i + 2 * lanes] - top);
-            float w3 = KernelMath.exp(partialMax[i + 3 * lanes] - top);
-            sum += w0 * partialSum[i] + w1 * partialSum[i + lanes] + w2 * partialSum[i + 2 * lanes]
-                    + w3 * partialSum[i + 3 * lanes];
-            acc += w0 * partialAcc[i * d + ec] + w1 * partialAcc[(i + lanes) * d + ec]
-                    + w2 * partialAcc[(i + 2 * lanes) * d + ec] + w3 * partialAcc[(i + 3 * lanes) * d + ec];
-            c += 4 * lanes;
-        }
-        while (c < chunks) {
-            int i = h * chunks + c;
-            float w = KernelMath.exp(partialMax[i] - top);
-            sum += w * partialSum[i];
-            acc += w * partialAcc[i * d + ec];
-            c += lanes;
-        }
-        accs[t] = acc;
+        float scale = KernelMath.exp(m - top);
+        accs[t] = acc * scale;
         if (channel == 0) {
-            laneValues[lane] = sum;
+            laneSum[lane] = sum * scale;
         }
         ctx.localBarrier();
         if (lane == 0 && e < d) {
@@ -636,7 +644,7 @@ public final class DecodeAttentionKernels {
             float s = 0f;
             for (int i = 0; i < lanes; i++) {
                 a += accs[i * MERGE_CHANNELS + channel];
-                s += laneValues[i];
+                s += laneSum[i];
             }
             float o = 0f;
             if (s > 0f) {
