@@ -316,7 +316,7 @@ public final class WalkKernels {
         int largest = Integer.MIN_VALUE;
         for (int i = lid; i < n; i += groupSize) {
             int j = lo + i;
-            float hop = partsSum(parts, partStride, j, slabs);
+            float hop = sumParts(parts, partStride, j, j / HOP_ROWS, slabs, 1);
             // r[j] read after the sum, not before: CUDA then contracts the same product into an fma
             // as it always has here, so that the keys keep their last bits
             int key = sortKey((1.0f - beta) * r[j] + beta * hop);
@@ -492,49 +492,6 @@ public final class WalkKernels {
         }
     }
 
-    /**
-     * {@code Σ parts[s·stride + j]} over the slabs s from {@code j / HOP_ROWS} on, added as
-     * {@link #sumParts} adds them (eight slabs at a time, the rest one by one) so that the sums
-     * match bit for bit; a round's loads, the last slabs' too, are all issued before its adds.
-     */
-    private static float partsSum(float[] parts, int stride, int j, int slabs) {
-        float hop = 0.0f;
-        for (int s = j / HOP_ROWS; s < slabs; s += 8) {
-            float p0 = partAt(parts, stride, j, s, slabs);
-            float p1 = partAt(parts, stride, j, s + 1, slabs);
-            float p2 = partAt(parts, stride, j, s + 2, slabs);
-            float p3 = partAt(parts, stride, j, s + 3, slabs);
-            float p4 = partAt(parts, stride, j, s + 4, slabs);
-            float p5 = partAt(parts, stride, j, s + 5, slabs);
-            float p6 = partAt(parts, stride, j, s + 6, slabs);
-            float p7 = partAt(parts, stride, j, s + 7, slabs);
-            if (s + 7 < slabs) {
-                hop += p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7;
-            } else {
-                hop += p0;
-                if (s + 1 < slabs) {
-                    hop += p1;
-                }
-                if (s + 2 < slabs) {
-                    hop += p2;
-                }
-                if (s + 3 < slabs) {
-                    hop += p3;
-                }
-                if (s + 4 < slabs) {
-                    hop += p4;
-                }
-                if (s + 5 < slabs) {
-                    hop += p5;
-                }
-                if (s + 6 < slabs) {
-                    hop += p6;
-                }
-            }
-        }
-        return hop;
-    }
-
     /** {@code parts[s·stride + j]} for a slab s below {@code slabs}, else 0 without a load. */
     private static float partAt(float[] parts, int stride, int j, int s, int slabs) {
         float p = 0.0f;
@@ -556,17 +513,40 @@ public final class WalkKernels {
     /** {@code Σ parts[s·stride + j]} over s = from, from + step, ... below {@code slabs}, eight loads in flight. */
     private static float sumParts(float[] parts, int stride, int j, int from, int slabs, int step) {
         float sum = 0.0f;
-        int s = from;
-        while (s + 7 * step < slabs) {
-            sum += parts[s * stride + j] + parts[(s + step) * stride + j] + parts[(s + 2 * step) * stride + j]
-                    + parts[(s + 3 * step) * stride + j] + parts[(s + 4 * step) * stride + j]
-                    + parts[(s + 5 * step) * stride + j] + parts[(s + 6 * step) * stride + j]
-                    + parts[(s + 7 * step) * stride + j];
-            s += 8 * step;
-        }
-        while (s < slabs) {
-            sum += parts[s * stride + j];
-            s += step;
+        for (int s = from; s < slabs; s += 8 * step) {
+            // a round's eight loads, past the last slab too, issued before its adds
+            float p0 = partAt(parts, stride, j, s, slabs);
+            float p1 = partAt(parts, stride, j, s + step, slabs);
+            float p2 = partAt(parts, stride, j, s + 2 * step, slabs);
+            float p3 = partAt(parts, stride, j, s + 3 * step, slabs);
+            float p4 = partAt(parts, stride, j, s + 4 * step, slabs);
+            float p5 = partAt(parts, stride, j, s + 5 * step, slabs);
+            float p6 = partAt(parts, stride, j, s + 6 * step, slabs);
+            float p7 = partAt(parts, stride, j, s + 7 * step, slabs);
+            if (s + 7 * step < slabs) {
+                sum += p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7;
+            } else {
+                // the last round one by one, as the sums have always been added
+                sum += p0;
+                if (s + step < slabs) {
+                    sum += p1;
+                }
+                if (s + 2 * step < slabs) {
+                    sum += p2;
+                }
+                if (s + 3 * step < slabs) {
+                    sum += p3;
+                }
+                if (s + 4 * step < slabs) {
+                    sum += p4;
+                }
+                if (s + 5 * step < slabs) {
+                    sum += p5;
+                }
+                if (s + 6 * step < slabs) {
+                    sum += p6;
+                }
+            }
         }
         return sum;
     }
