@@ -49,10 +49,9 @@ public final class SocketAttention extends IndexListAttention {
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
     /**
-     * ...each of at least this many code words per work-item (the local-memory kernel takes two
-     * at a time, the split-table kernel two for two heads). More
-     * groups keep more loads in flight, which measured faster at P = 10 on the H100 than fewer
-     * groups staging the tables fewer times.
+     * ...each of at least this many code words per work-item (both kernels take two at a time,
+     * the split-table one for two heads). More groups keep more loads in flight, which measured
+     * faster at P = 10 on the H100 than fewer groups staging the tables fewer times.
      */
     private static final int MIN_WORDS_PER_ITEM = 2;
 
