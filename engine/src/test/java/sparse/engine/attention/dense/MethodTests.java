@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import sparse.engine.attention.LayerCache;
 import sparse.engine.backend.Backends;
 import sparse.engine.backend.Device;
@@ -25,6 +27,11 @@ public final class MethodTests {
             devices = Backends.devices();
         }
         return devices;
+    }
+
+    /** Every (device, case) pair: the arguments of a test run over each case on each device. */
+    public static Stream<Arguments> onEveryDevice(int[][] cases) {
+        return devices().stream().flatMap(dev -> Arrays.stream(cases).map(c -> Arguments.of(dev, c)));
     }
 
     public static SplittableRandom random(String test) {

@@ -39,11 +39,11 @@ class BlockSparseKernelsOnDevicesTest {
             {777, 16, 2, 2, 128, 100, 0}};
 
     static Stream<Arguments> prefillCases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(PREFILL).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(PREFILL);
     }
 
     static Stream<Arguments> decodeCases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(DECODE).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(DECODE);
     }
 
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)

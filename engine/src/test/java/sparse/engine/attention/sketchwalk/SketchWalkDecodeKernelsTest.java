@@ -50,7 +50,7 @@ class SketchWalkDecodeKernelsTest {
     static final int[][] LOGITS = {{0, 16, 8, 2, 64, 3}, {32, 16, 16, 2, 128, 4}, {24, 8, 4, 4, 40, 2}};
 
     static Stream<Arguments> logitCases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(LOGITS).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(LOGITS);
     }
 
     /**
@@ -216,7 +216,7 @@ class SketchWalkDecodeKernelsTest {
             {130, 140, 4, 7, 2000, 0}};
 
     static Stream<Arguments> walkCases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(WALKS).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(WALKS);
     }
 
     /** Three hops from r, then the threshold and the kept candidates, against the float64 walk and rule. */
@@ -319,7 +319,7 @@ class SketchWalkDecodeKernelsTest {
             {4096, 64, 4, 4, 128, 2, 3, 30, 7}};
 
     static Stream<Arguments> attentionCases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(ATTENTION).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(ATTENTION);
     }
 
     /**

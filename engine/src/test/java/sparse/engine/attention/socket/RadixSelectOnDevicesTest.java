@@ -33,7 +33,7 @@ class RadixSelectOnDevicesTest {
             {2, 1000, 62, 62, 0, 256, 0}, {2, 1000, 62, 62, 2000, 256, 1}, {1, 300000, 128, 128, 14744, 16384, 0}};
 
     static Stream<Arguments> cases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(CASES).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(CASES);
     }
 
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)

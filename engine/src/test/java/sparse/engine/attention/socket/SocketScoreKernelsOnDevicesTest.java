@@ -37,7 +37,7 @@ class SocketScoreKernelsOnDevicesTest {
             {6, 3, 32, 301, 7, 1, 1}, {6, 2, 64, 500, 9, 1, 1}, {32, 8, 128, 4096, 10, 1, 1}};
 
     static Stream<Arguments> cases() {
-        return MethodTests.devices().stream().flatMap(dev -> Arrays.stream(CASES).map(c -> Arguments.of(dev, c)));
+        return MethodTests.onEveryDevice(CASES);
     }
 
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
