@@ -48,10 +48,13 @@ public final class SocketAttention extends IndexListAttention {
      */
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
+    /** Interleaved tables: a slab of 32 KiB per group and slab, so about two waves of groups on a large GPU. */
+    private static final int INTERLEAVED_SCORE_GROUPS = 512;
     /**
-     * ...each of at least this many code words per work-item (both kernels take two at a time,
-     * the split-table one for two heads). More groups keep more loads in flight, which measured
-     * faster at P = 10 on the H100 than fewer groups staging the tables fewer times.
+     * ...each of at least this many code words per work-item (two at a time in the local-memory
+     * and split-table kernels, the latter for two heads; a round each in the interleaved one).
+     * More groups keep more loads in flight, which measured faster at P = 10 on the H100 than
+     * fewer groups staging the tables fewer times.
      */
     private static final int MIN_WORDS_PER_ITEM = 2;
 
@@ -98,16 +101,18 @@ public final class SocketAttention extends IndexListAttention {
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
         /**
-         * [rows][tables][2^bits]: this step's bucket probabilities, summed over each row's query
-         * heads; or, split, [hq][tables][SPLIT_ENTRIES]: each head's tables as two halves.
+         * This step's bucket probabilities, summed over each row's query heads, in the layout
+         * the score kernel reads (SocketHashKernels.bucketTables): [rows][tables][2^bits],
+         * interleaved slabs of 32 tables, or, split, [hq][tables][SPLIT_ENTRIES].
          */
         final float[] bucketTables;
         /**
          * Per-head lists of at most 10 bits score through split tables (ScoreKernels.splitTableScores)
          * where shuffles are register exchanges. Elsewhere each shuffle is two barriers and the
-         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 40 ms with them, 105 with shuffles.
+         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 40 ms with them, 105 with
+         * shuffles. Local-memory tables of at most 8 bits are interleaved, larger ones plain.
          */
-        final boolean split;
+        final int layout;
         /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
         final float[] scores;
         /** The radix select's histograms, state and per-chunk counts (SelectKernels.radixSelectPass). */
@@ -132,10 +137,16 @@ public final class SocketAttention extends IndexListAttention {
             }
             codes = new int[a.hkv() * tables * SocketHashKernels.wordsPerRow(a.capacity(), bits)];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
-            split = a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS
-                    && device().registerShuffles();
-            bucketTables = new float[Math.multiplyExact(a.rows() * tables,
-                    split ? SocketHashKernels.SPLIT_ENTRIES : 1 << bits)];
+            if (a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS && device().registerShuffles()) {
+                layout = SocketHashKernels.SPLIT;
+                bucketTables = new float[a.rows() * tables * SocketHashKernels.SPLIT_ENTRIES];
+            } else if (bits <= SocketHashKernels.MAX_INTERLEAVED_BITS) {
+                layout = SocketHashKernels.INTERLEAVED;
+                bucketTables = new float[a.rows() * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits];
+            } else {
+                layout = SocketHashKernels.PLAIN;
+                bucketTables = new float[Math.multiplyExact(a.rows() * tables, 1 << bits)];
+            }
             scores = new float[a.rows() * a.capacity()];
             histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
             selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
@@ -156,8 +167,8 @@ public final class SocketAttention extends IndexListAttention {
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
             graph.task(a.task(TABLES), kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq,
-                            a.rows(), d, tables, bits, scale, split ? 1 : 0)
-                    .task(a.task(SCORES), kernel(ScoreKernels.class, split ? "splitTableScores" : "softCollisionScores"),
+                            a.rows(), d, tables, bits, scale, layout)
+                    .task(a.task(SCORES), kernel(ScoreKernels.class, scoreKernel(layout)),
                             codes, norms, bucketTables,
                             scores, a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
                             wordsPerGroup);
@@ -188,8 +199,10 @@ public final class SocketAttention extends IndexListAttention {
                         .withSkipped(a.id(NORMS), step.appendCount() == 0);
             }
             int words = Math.ceilDiv(step.visible(), perWord);
-            int local = ScoreKernels.SOFT_GROUP;
-            int scoreGroups = split ? SPLIT_SCORE_GROUPS : SCORE_GROUPS;
+            boolean split = layout == SocketHashKernels.SPLIT;
+            boolean interleaved = layout == SocketHashKernels.INTERLEAVED;
+            int local = interleaved ? ScoreKernels.INTERLEAVED_GROUP : ScoreKernels.SOFT_GROUP;
+            int scoreGroups = split ? SPLIT_SCORE_GROUPS : interleaved ? INTERLEAVED_SCORE_GROUPS : SCORE_GROUPS;
             int scoreRows = split ? ScoreKernels.splitScoreRows(a.rows(), hkv) : a.rows();
             int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, scoreRows),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
@@ -212,6 +225,14 @@ public final class SocketAttention extends IndexListAttention {
             plan.withGrid(a.id(SELECT), select);
             return b.total();
         }
+    }
+
+    static String scoreKernel(int layout) {
+        return switch (layout) {
+            case SocketHashKernels.SPLIT -> "splitTableScores";
+            case SocketHashKernels.INTERLEAVED -> "interleavedTableScores";
+            default -> "softCollisionScores";
+        };
     }
 
     static KernelSpec kernel(Class<?> kernels, String name) {

@@ -1,6 +1,8 @@
 package sparse.tasks.kernels.score;
 
 import static sparse.tasks.kernels.hash.SocketHashKernels.HALF_SIZE;
+import static sparse.tasks.kernels.hash.SocketHashKernels.INTERLEAVE;
+import static sparse.tasks.kernels.hash.SocketHashKernels.MAX_INTERLEAVED_BITS;
 import static sparse.tasks.kernels.hash.SocketHashKernels.SPLIT_ENTRIES;
 
 import sparse.tasks.lang.Kernel;
@@ -28,6 +30,10 @@ public final class ScoreKernels {
     public static final int SOFT_GROUP = 256;
     /** Bucket-table entries a work-group of {@link #softCollisionScores} holds on chip at once (32 KiB). */
     public static final int TABLE_CHUNK = 8192;
+    /** Work-items per group of {@link #interleavedTableScores}: with a slab, 48 KiB of local memory. */
+    public static final int INTERLEAVED_GROUP = 128;
+    /** Entries of one interleaved slab at the most bits (32 KiB). */
+    static final int SLAB_ENTRIES = INTERLEAVE << MAX_INTERLEAVED_BITS;
 
     /**
      * SOCKET: {@code score[row][j] = ‖v_j‖ · Σ_l table[row][l][code_l(j)]}, the norm factor left
@@ -130,8 +136,81 @@ public final class ScoreKernels {
     }
 
     /**
+     * {@link #softCollisionScores} from interleaved tables (at most 8 bits), without bank
+     * conflicts: there all 32 work-items of a sub-group look up one table at random entries, so
+     * that about three collide on a bank of local memory (Nsight, H100: 4.3 M of 6.6 M
+     * wavefronts a step were conflicts). Here work-item {@code lane} of a sub-group looks up
+     * table {@code (lane + i) mod 32} of a slab at step i, and interleaved tables keep each
+     * table of a slab in its own bank. The code words a work-item needs at step i are then
+     * other tables' rows; each round first stages the group's words of every table of the slab
+     * in local memory (coalesced loads), {@code tile[table][word]}, whose reads at step i fall
+     * in bank {@code lane} too.
+     *
+     * <p>Arguments and output as {@link #softCollisionScores}, tables as
+     * {@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} writes them with
+     * {@code layout = INTERLEAVED}; work-groups of {@link #INTERLEAVED_GROUP}, a word (four
+     * tokens) per work-item a round. The first slab writes the sums, later ones add to them
+     * and the last scales by the norm.
+     */
+    @Kernel
+    public static void interleavedTableScores(KernelContext ctx, int[] codeWords, float[] valueNorms,
+                                              float[] interleavedTables, float[] scores, int rows, int hkv, int capacity,
+                                              int n, int tables, int bits, int useValueNorms, int wordsPerGroup) {
+        float[] table = ctx.allocateFloatLocalArray(SLAB_ENTRIES);
+        int[] tile = ctx.allocateIntLocalArray(INTERLEAVE * INTERLEAVED_GROUP);
+        int row = ctx.groupIdy;
+        int kv = row / (rows / hkv);
+        int lane = ctx.localIdx & (INTERLEAVE - 1);
+        int wordsPerRow = (capacity + 3) / 4;
+        int begin = ctx.groupIdx * wordsPerGroup;
+        int end = KernelMath.min(begin + wordsPerGroup, (n + 3) / 4);
+        int limit = KernelMath.min(n, end * 4);
+        int slabs = (tables + INTERLEAVE - 1) / INTERLEAVE;
+        int slabSize = INTERLEAVE << bits;
+        for (int slab = 0; slab < slabs; slab++) {
+            int slabTables = KernelMath.min(INTERLEAVE, tables - slab * INTERLEAVE);
+            int tableBase = (row * slabs + slab) * slabSize;
+            int codeBase = (kv * tables + slab * INTERLEAVE) * wordsPerRow;
+            for (int i = ctx.localIdx; i < slabSize; i += INTERLEAVED_GROUP) {
+                table[i] = interleavedTables[tableBase + i];
+            }
+            int last = 0;
+            if (slab == slabs - 1) {
+                last = 1;
+            }
+            for (int round = begin; round < end; round += INTERLEAVED_GROUP) {
+                int w = round + ctx.localIdx;
+                int wRead = KernelMath.min(w, end - 1);
+                for (int t = 0; t < slabTables; t++) {
+                    tile[t * INTERLEAVED_GROUP + ctx.localIdx] = codeWords[codeBase + t * wordsPerRow + wRead];
+                }
+                ctx.localBarrier();
+                float s0 = 0f;
+                float s1 = 0f;
+                float s2 = 0f;
+                float s3 = 0f;
+                for (int i = 0; i < INTERLEAVE; i++) {
+                    int t = (lane + i) & (INTERLEAVE - 1);
+                    if (t < slabTables) {
+                        int word = tile[t * INTERLEAVED_GROUP + ctx.localIdx];
+                        s0 += table[((word & 0xFF) << 5) + t];
+                        s1 += table[(((word >> 8) & 0xFF) << 5) + t];
+                        s2 += table[(((word >> 16) & 0xFF) << 5) + t];
+                        s3 += table[(((word >>> 24) << 5)) + t];
+                    }
+                }
+                if (w < end) {
+                    addWord(scores, valueNorms, row * capacity, kv * capacity, w, 4, limit, s0, s1, s2, s3, slab, last,
+                            useValueNorms);
+                }
+                ctx.localBarrier();
+            }
+        }
+    }
+
+    /**
      * SOCKET's scores per query head (rows = hq) from split tables
-     * ({@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} with {@code split = 1},
+     * ({@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} with {@code layout = SPLIT},
      * at most 10 bits): each sub-group of 32 work-items holds one table's two halves in
      * registers, an entry per work-item, and looks a code up with two shuffles,
      * {@code high[c >> (bits/2)] · low[c & mask]}. Random look-ups into local memory collide on

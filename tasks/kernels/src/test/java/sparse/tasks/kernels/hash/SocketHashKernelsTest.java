@@ -104,6 +104,34 @@ class SocketHashKernelsTest {
     }
 
     /**
+     * Interleaved tables hold the plain tables' entries where {@code interleavedIndex} says, for
+     * one slab, a slab and a part, and several; the padding tables are left as they were.
+     */
+    @ParameterizedTest(name = "bits={0} tables={1} rows={2}")
+    @CsvSource({"8,60,2", "8,32,8", "3,5,8", "1,33,1", "6,70,4"})
+    void interleavedTablesHoldThePlainEntries(int bits, int tables, int rows) {
+        long seed = TestData.seed("interleavedTables bits=" + bits + " tables=" + tables + " rows=" + rows);
+        SplittableRandom r = new SplittableRandom(seed);
+        int hq = 8, d = 64;
+        double tau = 0.4;
+        float scale = (float) (2 / (Math.sqrt(d) * tau));
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
+        float[] out = TestData.poisonedFloats(rows * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits);
+        WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
+                planes, out, hq, rows, d, tables, bits, scale, SocketHashKernels.INTERLEAVED));
+        double[] ref = SocketHashReference.interleave(SocketHashReference.bucketTables(q, planes, hq, rows, d, tables,
+                bits, tau), rows, tables, bits);
+        for (int i = 0; i < ref.length; i++) {
+            if (Double.isNaN(ref[i])) {
+                assertTrue(Float.isNaN(out[i]), "padding entry " + i + " written");
+            } else {
+                assertEquals(ref[i], out[i], 1e-5 * Math.abs(ref[i]), "entry " + i);
+            }
+        }
+    }
+
+    /**
      * Split tables: the kernel's halves against the float64 halves, and the halves' products
      * against the explicit softmax over all 2^P corners (the split is exact), for even and odd P.
      */

@@ -59,6 +59,51 @@ class ScoreKernelsTest {
     }
 
     /**
+     * Scores from interleaved tables: the same codes and scores against the float64
+     * explicit-softmax tables, for one and two slabs (the second partly padding), byte codes of
+     * 1 to 8 bits, per head and per group, spans whose last round is partial.
+     */
+    @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5} sumOverGroup={6} tables={7}")
+    @CsvSource({"8,2,64,1000,8,1,1,60", "8,2,64,1000,8,0,0,60", "32,8,128,4096,8,1,1,60", "4,4,64,700,6,1,0,32",
+            "12,3,64,501,7,1,1,17", "4,1,32,301,1,1,1,75", "6,2,64,333,8,1,1,64"})
+    void interleavedTableScoresMatchTheReference(int hq, int hkv, int d, int n, int bits, int norms, int sumOverGroup,
+                                                 int tables) {
+        long seed = TestData.seed("interleavedTableScores");
+        SplittableRandom r = new SplittableRandom(seed);
+        int capacity = n + 24;
+        double tau = 0.4;
+        float[] q = TestData.floats(r, hq * d, 1.0);
+        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
+        int[] codes = randomCodes(r, hkv * tables * capacity, bits);
+        float[] valueNorms = randomNorms(r, hkv * capacity);
+        double[] refNorms = toDoubles(valueNorms);
+
+        int rows = sumOverGroup == 1 ? hkv : hq;
+        float[] interleaved = new float[rows * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits];
+        WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
+                planes, interleaved, hq, rows, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)),
+                SocketHashKernels.INTERLEAVED));
+        int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
+        float[] scores = TestData.poisonedFloats(rows * capacity);
+        int wordsPerGroup = 3 * ScoreKernels.INTERLEAVED_GROUP / 2;
+        int wordsUsed = Math.ceilDiv(n, 4);
+        WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), rows, ScoreKernels.INTERLEAVED_GROUP,
+                ctx -> ScoreKernels.interleavedTableScores(ctx, words, valueNorms, interleaved, scores, rows, hkv,
+                        capacity, n, tables, bits, norms, wordsPerGroup));
+        double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);
+        double[] ref = ScoreReference.softCollisionScores(codes, norms == 1 ? refNorms : null, prob, hq, hkv, capacity, n,
+                tables, bits);
+        if (sumOverGroup == 1) {
+            ref = ScoreReference.sumOverGroup(ref, hq, hkv, n);
+        }
+        for (int row = 0; row < rows; row++) {
+            double err = TestData.relativeError(scores, row * capacity, ref, row * n, n);
+            assertTrue(err < 1e-5, "row " + row + ": relative error " + err);
+            assertTrue(Float.isNaN(scores[row * capacity + n]), "wrote past n");
+        }
+    }
+
+    /**
      * Scores from split tables through shuffles: the same codes and scores as above against the
      * float64 explicit-softmax tables, per query head, for byte and short codes, spans whose
      * last round is partial, value norms on and off, and groups of 1 to 4 heads (odd ones leave
