@@ -96,7 +96,10 @@ public final class SocketAttention extends IndexListAttention {
     private final class SocketSelection implements Selection {
         final LayerArrays a;
         final float[] planes;
-        /** [hkv][tables][words]: codes packed four or two to a word (SocketHashKernels). */
+        /**
+         * Codes packed four or two to a word (SocketHashKernels): [hkv][tables][words], or in
+         * diagonal blocks for the interleaved tables' look-ups.
+         */
         final int[] codes;
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
@@ -135,7 +138,6 @@ public final class SocketAttention extends IndexListAttention {
                         + " bits per table needs " + a.hq() / a.rows() * bits + " projections per table on chip; at most "
                         + SocketHashKernels.MAX_ROW_BITS);
             }
-            codes = new int[a.hkv() * tables * SocketHashKernels.wordsPerRow(a.capacity(), bits)];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
             if (a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS && device().registerShuffles()) {
                 layout = SocketHashKernels.SPLIT;
@@ -147,10 +149,15 @@ public final class SocketAttention extends IndexListAttention {
                 layout = SocketHashKernels.PLAIN;
                 bucketTables = new float[Math.multiplyExact(a.rows() * tables, 1 << bits)];
             }
+            codes = new int[SocketHashKernels.codeWords(a.hkv(), a.capacity(), tables, bits, codeLayout())];
             scores = new float[a.rows() * a.capacity()];
             histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
             selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
             chunkCounts = new int[a.rows() * Math.ceilDiv(Math.max(1, a.capacity()), SelectKernels.GROUP) * 2];
+        }
+
+        int codeLayout() {
+            return layout == SocketHashKernels.INTERLEAVED ? SocketHashKernels.DIAGONAL : SocketHashKernels.ROWS;
         }
 
         @Override
@@ -161,7 +168,7 @@ public final class SocketAttention extends IndexListAttention {
             // the histograms start at zero; the select leaves them so for the next step
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes, histograms);
             graph.task(a.task(CODES), kernel(SocketHashKernels.class, "keyCodes"),
-                    a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount());
+                    a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount(), codeLayout());
             if (options.valueNorms()) {
                 graph.task(a.task(NORMS), kernel(SocketHashKernels.class, "valueNorms"),
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
@@ -206,7 +213,8 @@ public final class SocketAttention extends IndexListAttention {
             int scoreRows = split ? ScoreKernels.splitScoreRows(a.rows(), hkv) : a.rows();
             int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, scoreRows),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
-            wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
+            // whole blocks of 32 words, so that the diagonal layout's reads stay in one row
+            wordsPerGroup.set((int) roundUp(Math.ceilDiv(words, groupsPerRow), SocketHashKernels.INTERLEAVE));
             plan.withGrid(a.id(TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
                     .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, scoreRows, local, 1));

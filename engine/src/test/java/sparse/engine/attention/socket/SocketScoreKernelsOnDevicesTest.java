@@ -23,7 +23,7 @@ import sparse.tasks.lang.KernelSpec;
 
 /**
  * SOCKET's three ways to score, as translated, on every device: the bucket tables and their
- * look-ups in local memory, plain or interleaved, and the split tables and their look-ups by
+ * look-ups in local memory, plain or interleaved (with diagonal codes), and the split tables and their look-ups by
  * shuffles (which SocketAttention picks only where shuffles are registers, so only this test
  * runs them on OpenCL and the JVM). All against the float64 explicit-softmax tables: fp32's bound.
  */
@@ -65,6 +65,9 @@ class SocketScoreKernelsOnDevicesTest {
             refNorms[i] = valueNorms[i];
         }
         int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
+        if (layout == SocketHashKernels.INTERLEAVED) {
+            words = SocketHashReference.diagonal(words, hkv, tables, capacity, bits);
+        }
         float[] tablesOut = new float[switch (layout) {
             case SocketHashKernels.SPLIT -> hq * tables * SocketHashKernels.SPLIT_ENTRIES;
             case SocketHashKernels.INTERLEAVED -> hq * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits;

@@ -56,6 +56,10 @@ public final class SocketHashKernels {
     public static final int SPLIT = 1;
     public static final int INTERLEAVED = 2;
 
+    /** {@link #keyCodes}'s layouts: rows of words per table, or diagonal blocks (see {@link #diagonalIndex}). */
+    public static final int ROWS = 0;
+    public static final int DIAGONAL = 1;
+
     /** Slabs of {@link #INTERLEAVE} tables per row of interleaved tables, the last one padded. */
     public static int slabs(int tables) {
         return (tables + INTERLEAVE - 1) / INTERLEAVE;
@@ -76,14 +80,39 @@ public final class SocketHashKernels {
         return (capacity + codesPerWord(bits) - 1) / codesPerWord(bits);
     }
 
+    /** Code words of a layout: {@code [hkv][tables][wordsPerRow]}, or diagonal blocks with padding. */
+    public static int codeWords(int hkv, int capacity, int tables, int bits, int layout) {
+        int words = wordsPerRow(capacity, bits);
+        if (layout == DIAGONAL) {
+            return hkv * slabs(tables) * ((words + INTERLEAVE - 1) / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
+        }
+        return hkv * tables * words;
+    }
+
+    /**
+     * Where the diagonal layout holds word w of KV head kv and table l: blocks of 32 words of
+     * the 32 tables of a slab, {@code [hkv][slabs][⌈wordsPerRow / 32⌉][32][32]}, word
+     * {@code w mod 32} of table {@code t = l mod 32} at row {@code (w − t) mod 32}, column t. A
+     * sub-group whose work-item i reads word i of table {@code (i + step) mod 32} (as
+     * ScoreKernels.interleavedTableScores does, to look each table up in its own bank) then
+     * reads one row: 128 contiguous bytes.
+     */
+    public static int diagonalIndex(int kv, int l, int w, int tables, int wordsPerRow) {
+        int blocks = (wordsPerRow + INTERLEAVE - 1) / INTERLEAVE;
+        int t = l % INTERLEAVE;
+        int block = (kv * slabs(tables) + l / INTERLEAVE) * blocks + w / INTERLEAVE;
+        return (block * INTERLEAVE + ((w - t) & (INTERLEAVE - 1))) * INTERLEAVE + t;
+    }
+
     /**
      * Codes of tokens {@code [from, from + count)} of every KV head: one work-item per word that
      * holds any of them and per (KV head, table), which rewrites the word with the tokens it
-     * holds outside the range kept as they were.
+     * holds outside the range kept as they were. The {@code layout} is {@link #ROWS} or
+     * {@link #DIAGONAL} (at most 8 bits).
      */
     @Kernel
     public static void keyCodes(short[] k, float[] planes, int[] codeWords, int hkv, int capacity, int d, int tables,
-                                int bits, int from, int count) {
+                                int bits, int from, int count, int layout) {
         int perWord = codesPerWord(bits);
         int width = 32 / perWord;
         int codeMask = (1 << width) - 1;
@@ -95,6 +124,9 @@ public final class SocketHashKernels {
                 int h = hl / tables;
                 int l = hl - h * tables;
                 int at = hl * wordsPerRow + firstWord + i;
+                if (layout == DIAGONAL) {
+                    at = diagonalIndex(h, l, firstWord + i, tables, wordsPerRow);
+                }
                 int word = codeWords[at];
                 for (int s = 0; s < perWord; s++) {
                     int t = (firstWord + i) * perWord + s;

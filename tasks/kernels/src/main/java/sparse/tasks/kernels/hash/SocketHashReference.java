@@ -112,6 +112,20 @@ public final class SocketHashReference {
         return sums;
     }
 
+    /** Row-layout code words rearranged as the diagonal layout; padding words 0. */
+    public static int[] diagonal(int[] rowWords, int hkv, int tables, int capacity, int bits) {
+        int words = SocketHashKernels.wordsPerRow(capacity, bits);
+        int[] out = new int[SocketHashKernels.codeWords(hkv, capacity, tables, bits, SocketHashKernels.DIAGONAL)];
+        for (int h = 0; h < hkv; h++) {
+            for (int l = 0; l < tables; l++) {
+                for (int w = 0; w < words; w++) {
+                    out[SocketHashKernels.diagonalIndex(h, l, w, tables, words)] = rowWords[(h * tables + l) * words + w];
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * Plain tables {@code [rows][tables][2^bits]} rearranged as {@link SocketHashKernels#bucketTables}
      * writes them with {@code layout = INTERLEAVED}; padding tables hold NaN.

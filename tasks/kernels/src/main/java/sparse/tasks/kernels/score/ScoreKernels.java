@@ -30,7 +30,7 @@ public final class ScoreKernels {
     public static final int SOFT_GROUP = 256;
     /** Bucket-table entries a work-group of {@link #softCollisionScores} holds on chip at once (32 KiB). */
     public static final int TABLE_CHUNK = 8192;
-    /** Work-items per group of {@link #interleavedTableScores}: with a slab, 48 KiB of local memory. */
+    /** Work-items per group of {@link #interleavedTableScores}. */
     public static final int INTERLEAVED_GROUP = 128;
     /** Entries of one interleaved slab at the most bits (32 KiB). */
     static final int SLAB_ENTRIES = INTERLEAVE << MAX_INTERLEAVED_BITS;
@@ -136,20 +136,19 @@ public final class ScoreKernels {
     }
 
     /**
-     * {@link #softCollisionScores} from interleaved tables (at most 8 bits), without bank
-     * conflicts: there all 32 work-items of a sub-group look up one table at random entries, so
-     * that about three collide on a bank of local memory (Nsight, H100: 4.3 M of 6.6 M
-     * wavefronts a step were conflicts). Here work-item {@code lane} of a sub-group looks up
-     * table {@code (lane + i) mod 32} of a slab at step i, and interleaved tables keep each
-     * table of a slab in its own bank. The code words a work-item needs at step i are then
-     * other tables' rows; each round first stages the group's words of every table of the slab
-     * in local memory (coalesced loads), {@code tile[table][word]}, whose reads at step i fall
-     * in bank {@code lane} too.
+     * {@link #softCollisionScores} from interleaved tables and diagonal code words (at most 8
+     * bits), without bank conflicts: where all 32 work-items of a sub-group look up one table
+     * at random entries, about three collide on each bank of local memory (Nsight, H100: 4.3 M
+     * of 6.6 M wavefronts a step were conflicts). Here the work-item holding word w looks up
+     * table {@code (w + i) mod 32} of a slab at step i; interleaved tables keep each table of a
+     * slab in its own bank, and the diagonal layout puts the 32 words a sub-group needs at a
+     * step in one 128-byte row (SocketHashKernels.diagonalIndex).
      *
      * <p>Arguments and output as {@link #softCollisionScores}, tables as
      * {@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} writes them with
-     * {@code layout = INTERLEAVED}; work-groups of {@link #INTERLEAVED_GROUP}, a word (four
-     * tokens) per work-item a round. The first slab writes the sums, later ones add to them
+     * {@code layout = INTERLEAVED}, codes as {@code keyCodes} with {@code layout = DIAGONAL};
+     * work-groups of {@link #INTERLEAVED_GROUP}, a word (four tokens) per work-item a round,
+     * spans best a multiple of 32 words. The first slab writes the sums, later ones add to them
      * and the last scales by the norm.
      */
     @Kernel
@@ -157,11 +156,9 @@ public final class ScoreKernels {
                                               float[] interleavedTables, float[] scores, int rows, int hkv, int capacity,
                                               int n, int tables, int bits, int useValueNorms, int wordsPerGroup) {
         float[] table = ctx.allocateFloatLocalArray(SLAB_ENTRIES);
-        int[] tile = ctx.allocateIntLocalArray(INTERLEAVE * INTERLEAVED_GROUP);
         int row = ctx.groupIdy;
         int kv = row / (rows / hkv);
-        int lane = ctx.localIdx & (INTERLEAVE - 1);
-        int wordsPerRow = (capacity + 3) / 4;
+        int blocks = ((capacity + 3) / 4 + INTERLEAVE - 1) / INTERLEAVE;
         int begin = ctx.groupIdx * wordsPerGroup;
         int end = KernelMath.min(begin + wordsPerGroup, (n + 3) / 4);
         int limit = KernelMath.min(n, end * 4);
@@ -170,8 +167,7 @@ public final class ScoreKernels {
         for (int slab = 0; slab < slabs; slab++) {
             int slabTables = KernelMath.min(INTERLEAVE, tables - slab * INTERLEAVE);
             int tableBase = (row * slabs + slab) * slabSize;
-            int codeBase = (kv * tables + slab * INTERLEAVE) * wordsPerRow;
-            // eight loads in flight as below; indices past the slab repeat its last entry
+            // eight loads in flight before their stores; indices past the slab repeat its last entry
             int lastEntry = slabSize - 1;
             for (int i = ctx.localIdx; i < slabSize; i += 8 * INTERLEAVED_GROUP) {
                 int i1 = KernelMath.min(i + INTERLEAVED_GROUP, lastEntry);
@@ -198,58 +194,58 @@ public final class ScoreKernels {
                 table[i6] = e6;
                 table[i7] = e7;
             }
+            ctx.localBarrier();
             int last = 0;
             if (slab == slabs - 1) {
                 last = 1;
             }
-            for (int round = begin; round < end; round += INTERLEAVED_GROUP) {
-                int w = round + ctx.localIdx;
-                int wRead = KernelMath.min(w, end - 1);
-                // eight loads before their stores, so that they are in flight together (a load
-                // then its store, 32 times, waited for memory 32 times a round: 110 µs at 128K on
-                // the H100); rows past the slab's tables hold copies of its last, never read
-                int lastRow = slabTables - 1;
-                for (int t = 0; t < INTERLEAVE; t += 8) {
-                    int at = codeBase + wRead;
-                    int c0 = codeWords[at + KernelMath.min(t, lastRow) * wordsPerRow];
-                    int c1 = codeWords[at + KernelMath.min(t + 1, lastRow) * wordsPerRow];
-                    int c2 = codeWords[at + KernelMath.min(t + 2, lastRow) * wordsPerRow];
-                    int c3 = codeWords[at + KernelMath.min(t + 3, lastRow) * wordsPerRow];
-                    int c4 = codeWords[at + KernelMath.min(t + 4, lastRow) * wordsPerRow];
-                    int c5 = codeWords[at + KernelMath.min(t + 5, lastRow) * wordsPerRow];
-                    int c6 = codeWords[at + KernelMath.min(t + 6, lastRow) * wordsPerRow];
-                    int c7 = codeWords[at + KernelMath.min(t + 7, lastRow) * wordsPerRow];
-                    int row0 = t * INTERLEAVED_GROUP + ctx.localIdx;
-                    tile[row0] = c0;
-                    tile[row0 + INTERLEAVED_GROUP] = c1;
-                    tile[row0 + 2 * INTERLEAVED_GROUP] = c2;
-                    tile[row0 + 3 * INTERLEAVED_GROUP] = c3;
-                    tile[row0 + 4 * INTERLEAVED_GROUP] = c4;
-                    tile[row0 + 5 * INTERLEAVED_GROUP] = c5;
-                    tile[row0 + 6 * INTERLEAVED_GROUP] = c6;
-                    tile[row0 + 7 * INTERLEAVED_GROUP] = c7;
-                }
-                ctx.localBarrier();
+            for (int w = begin + ctx.localIdx; w < end; w += INTERLEAVED_GROUP) {
+                int wi = w & (INTERLEAVE - 1);
+                int block = ((kv * slabs + slab) * blocks + w / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
                 float s0 = 0f;
                 float s1 = 0f;
                 float s2 = 0f;
                 float s3 = 0f;
-                for (int i = 0; i < INTERLEAVE; i++) {
-                    int t = (lane + i) & (INTERLEAVE - 1);
-                    if (t < slabTables) {
-                        int word = tile[t * INTERLEAVED_GROUP + ctx.localIdx];
-                        s0 += table[((word & 0xFF) << 5) + t];
-                        s1 += table[(((word >> 8) & 0xFF) << 5) + t];
-                        s2 += table[(((word >> 16) & 0xFF) << 5) + t];
-                        s3 += table[(((word >>> 24) << 5)) + t];
+                // four steps' words loaded before their look-ups, so that they are in flight together
+                for (int i = 0; i < INTERLEAVE; i += 4) {
+                    int t0 = (wi + i) & (INTERLEAVE - 1);
+                    int t1 = (wi + i + 1) & (INTERLEAVE - 1);
+                    int t2 = (wi + i + 2) & (INTERLEAVE - 1);
+                    int t3 = (wi + i + 3) & (INTERLEAVE - 1);
+                    // row (w − t) mod 32 of the block, column t
+                    int word0 = codeWords[block + ((-i & (INTERLEAVE - 1)) << 5) + t0];
+                    int word1 = codeWords[block + (((-i - 1) & (INTERLEAVE - 1)) << 5) + t1];
+                    int word2 = codeWords[block + (((-i - 2) & (INTERLEAVE - 1)) << 5) + t2];
+                    int word3 = codeWords[block + (((-i - 3) & (INTERLEAVE - 1)) << 5) + t3];
+                    if (t0 < slabTables) {
+                        s0 += table[((word0 & 0xFF) << 5) + t0];
+                        s1 += table[(((word0 >> 8) & 0xFF) << 5) + t0];
+                        s2 += table[(((word0 >> 16) & 0xFF) << 5) + t0];
+                        s3 += table[((word0 >>> 24) << 5) + t0];
+                    }
+                    if (t1 < slabTables) {
+                        s0 += table[((word1 & 0xFF) << 5) + t1];
+                        s1 += table[(((word1 >> 8) & 0xFF) << 5) + t1];
+                        s2 += table[(((word1 >> 16) & 0xFF) << 5) + t1];
+                        s3 += table[((word1 >>> 24) << 5) + t1];
+                    }
+                    if (t2 < slabTables) {
+                        s0 += table[((word2 & 0xFF) << 5) + t2];
+                        s1 += table[(((word2 >> 8) & 0xFF) << 5) + t2];
+                        s2 += table[(((word2 >> 16) & 0xFF) << 5) + t2];
+                        s3 += table[((word2 >>> 24) << 5) + t2];
+                    }
+                    if (t3 < slabTables) {
+                        s0 += table[((word3 & 0xFF) << 5) + t3];
+                        s1 += table[(((word3 >> 8) & 0xFF) << 5) + t3];
+                        s2 += table[(((word3 >> 16) & 0xFF) << 5) + t3];
+                        s3 += table[((word3 >>> 24) << 5) + t3];
                     }
                 }
-                if (w < end) {
-                    addWord(scores, valueNorms, row * capacity, kv * capacity, w, 4, limit, s0, s1, s2, s3, slab, last,
-                            useValueNorms);
-                }
-                ctx.localBarrier();
+                addWord(scores, valueNorms, row * capacity, kv * capacity, w, 4, limit, s0, s1, s2, s3, slab, last,
+                        useValueNorms);
             }
+            ctx.localBarrier();
         }
     }
 
