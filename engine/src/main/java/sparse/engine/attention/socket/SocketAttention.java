@@ -49,7 +49,7 @@ public final class SocketAttention extends IndexListAttention {
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
     /** Interleaved tables: a slab of 32 KiB per group and slab, so about two waves of groups on a large GPU. */
-    private static final int INTERLEAVED_SCORE_GROUPS = 512;
+    private static final int INTERLEAVED_SCORE_GROUPS = 1024;
     /**
      * ...each of at least this many code words per work-item (two at a time in the local-memory
      * and split-table kernels, the latter for two heads; a round each in the interleaved one).

@@ -31,8 +31,8 @@ public final class ScoreKernels {
     /** Bucket-table entries a work-group of {@link #softCollisionScores} holds on chip at once (32 KiB). */
     public static final int TABLE_CHUNK = 8192;
     /** Work-items per group of {@link #interleavedTableScores}. */
-    public static final int INTERLEAVED_GROUP = 128;
-    /** Entries of one interleaved slab at the most bits (32 KiB). */
+    public static final int INTERLEAVED_GROUP = 256;
+    /** Entries of one interleaved slab at the most bits (32 KiB), a multiple of 8 · INTERLEAVED_GROUP. */
     static final int SLAB_ENTRIES = INTERLEAVE << MAX_INTERLEAVED_BITS;
 
     /**
@@ -167,32 +167,26 @@ public final class ScoreKernels {
         for (int slab = 0; slab < slabs; slab++) {
             int slabTables = KernelMath.min(INTERLEAVE, tables - slab * INTERLEAVE);
             int tableBase = (row * slabs + slab) * slabSize;
-            // eight loads in flight before their stores; indices past the slab repeat its last entry
-            int lastEntry = slabSize - 1;
-            for (int i = ctx.localIdx; i < slabSize; i += 8 * INTERLEAVED_GROUP) {
-                int i1 = KernelMath.min(i + INTERLEAVED_GROUP, lastEntry);
-                int i2 = KernelMath.min(i + 2 * INTERLEAVED_GROUP, lastEntry);
-                int i3 = KernelMath.min(i + 3 * INTERLEAVED_GROUP, lastEntry);
-                int i4 = KernelMath.min(i + 4 * INTERLEAVED_GROUP, lastEntry);
-                int i5 = KernelMath.min(i + 5 * INTERLEAVED_GROUP, lastEntry);
-                int i6 = KernelMath.min(i + 6 * INTERLEAVED_GROUP, lastEntry);
-                int i7 = KernelMath.min(i + 7 * INTERLEAVED_GROUP, lastEntry);
-                float e0 = interleavedTables[tableBase + i];
-                float e1 = interleavedTables[tableBase + i1];
-                float e2 = interleavedTables[tableBase + i2];
-                float e3 = interleavedTables[tableBase + i3];
-                float e4 = interleavedTables[tableBase + i4];
-                float e5 = interleavedTables[tableBase + i5];
-                float e6 = interleavedTables[tableBase + i6];
-                float e7 = interleavedTables[tableBase + i7];
+            // the whole local table, eight loads in flight before their stores; entries past
+            // the slab's and the padding tables' are 0, so that look-ups need no test (codes of
+            // padding tables and unwritten tokens may be anything: device memory starts so)
+            for (int i = ctx.localIdx; i < SLAB_ENTRIES; i += 8 * INTERLEAVED_GROUP) {
+                float e0 = slabEntry(interleavedTables, tableBase, i, slabSize, slabTables);
+                float e1 = slabEntry(interleavedTables, tableBase, i + INTERLEAVED_GROUP, slabSize, slabTables);
+                float e2 = slabEntry(interleavedTables, tableBase, i + 2 * INTERLEAVED_GROUP, slabSize, slabTables);
+                float e3 = slabEntry(interleavedTables, tableBase, i + 3 * INTERLEAVED_GROUP, slabSize, slabTables);
+                float e4 = slabEntry(interleavedTables, tableBase, i + 4 * INTERLEAVED_GROUP, slabSize, slabTables);
+                float e5 = slabEntry(interleavedTables, tableBase, i + 5 * INTERLEAVED_GROUP, slabSize, slabTables);
+                float e6 = slabEntry(interleavedTables, tableBase, i + 6 * INTERLEAVED_GROUP, slabSize, slabTables);
+                float e7 = slabEntry(interleavedTables, tableBase, i + 7 * INTERLEAVED_GROUP, slabSize, slabTables);
                 table[i] = e0;
-                table[i1] = e1;
-                table[i2] = e2;
-                table[i3] = e3;
-                table[i4] = e4;
-                table[i5] = e5;
-                table[i6] = e6;
-                table[i7] = e7;
+                table[i + INTERLEAVED_GROUP] = e1;
+                table[i + 2 * INTERLEAVED_GROUP] = e2;
+                table[i + 3 * INTERLEAVED_GROUP] = e3;
+                table[i + 4 * INTERLEAVED_GROUP] = e4;
+                table[i + 5 * INTERLEAVED_GROUP] = e5;
+                table[i + 6 * INTERLEAVED_GROUP] = e6;
+                table[i + 7 * INTERLEAVED_GROUP] = e7;
             }
             ctx.localBarrier();
             int last = 0;
@@ -217,36 +211,37 @@ public final class ScoreKernels {
                     int word1 = codeWords[block + (((-i - 1) & (INTERLEAVE - 1)) << 5) + t1];
                     int word2 = codeWords[block + (((-i - 2) & (INTERLEAVE - 1)) << 5) + t2];
                     int word3 = codeWords[block + (((-i - 3) & (INTERLEAVE - 1)) << 5) + t3];
-                    if (t0 < slabTables) {
-                        s0 += table[((word0 & 0xFF) << 5) + t0];
-                        s1 += table[(((word0 >> 8) & 0xFF) << 5) + t0];
-                        s2 += table[(((word0 >> 16) & 0xFF) << 5) + t0];
-                        s3 += table[((word0 >>> 24) << 5) + t0];
-                    }
-                    if (t1 < slabTables) {
-                        s0 += table[((word1 & 0xFF) << 5) + t1];
-                        s1 += table[(((word1 >> 8) & 0xFF) << 5) + t1];
-                        s2 += table[(((word1 >> 16) & 0xFF) << 5) + t1];
-                        s3 += table[((word1 >>> 24) << 5) + t1];
-                    }
-                    if (t2 < slabTables) {
-                        s0 += table[((word2 & 0xFF) << 5) + t2];
-                        s1 += table[(((word2 >> 8) & 0xFF) << 5) + t2];
-                        s2 += table[(((word2 >> 16) & 0xFF) << 5) + t2];
-                        s3 += table[((word2 >>> 24) << 5) + t2];
-                    }
-                    if (t3 < slabTables) {
-                        s0 += table[((word3 & 0xFF) << 5) + t3];
-                        s1 += table[(((word3 >> 8) & 0xFF) << 5) + t3];
-                        s2 += table[(((word3 >> 16) & 0xFF) << 5) + t3];
-                        s3 += table[((word3 >>> 24) << 5) + t3];
-                    }
+                    s0 += table[((word0 & 0xFF) << 5) + t0];
+                    s1 += table[(((word0 >> 8) & 0xFF) << 5) + t0];
+                    s2 += table[(((word0 >> 16) & 0xFF) << 5) + t0];
+                    s3 += table[((word0 >>> 24) << 5) + t0];
+                    s0 += table[((word1 & 0xFF) << 5) + t1];
+                    s1 += table[(((word1 >> 8) & 0xFF) << 5) + t1];
+                    s2 += table[(((word1 >> 16) & 0xFF) << 5) + t1];
+                    s3 += table[((word1 >>> 24) << 5) + t1];
+                    s0 += table[((word2 & 0xFF) << 5) + t2];
+                    s1 += table[(((word2 >> 8) & 0xFF) << 5) + t2];
+                    s2 += table[(((word2 >> 16) & 0xFF) << 5) + t2];
+                    s3 += table[((word2 >>> 24) << 5) + t2];
+                    s0 += table[((word3 & 0xFF) << 5) + t3];
+                    s1 += table[(((word3 >> 8) & 0xFF) << 5) + t3];
+                    s2 += table[(((word3 >> 16) & 0xFF) << 5) + t3];
+                    s3 += table[((word3 >>> 24) << 5) + t3];
                 }
                 addWord(scores, valueNorms, row * capacity, kv * capacity, w, 4, limit, s0, s1, s2, s3, slab, last,
                         useValueNorms);
             }
             ctx.localBarrier();
         }
+    }
+
+    /** Entry i of an interleaved slab of {@code slabSize} entries, 0 past it and for its padding tables. */
+    static float slabEntry(float[] interleavedTables, int tableBase, int i, int slabSize, int slabTables) {
+        float e = 0f;
+        if (i < slabSize && (i & (INTERLEAVE - 1)) < slabTables) {
+            e = interleavedTables[tableBase + i];
+        }
+        return e;
     }
 
     /**

@@ -62,7 +62,7 @@ class ScoreKernelsTest {
      * Scores from interleaved tables and diagonal codes: the same codes and scores against the
      * float64 explicit-softmax tables, for one and two slabs (the second partly padding), byte
      * codes of 1 to 8 bits, per head and per group, spans whose last round is partial and not
-     * a multiple of 32 words.
+     * a multiple of 32 words; padding words hold random bits, as device memory may.
      */
     @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5} sumOverGroup={6} tables={7}")
     @CsvSource({"8,2,64,1000,8,1,1,60", "8,2,64,1000,8,0,0,60", "32,8,128,4096,8,1,1,60", "4,4,64,700,6,1,0,32",
@@ -84,7 +84,7 @@ class ScoreKernelsTest {
         WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
                 planes, interleaved, hq, rows, d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)),
                 SocketHashKernels.INTERLEAVED));
-        int[] words = SocketHashReference.diagonal(SocketHashReference.packCodes(codes, hkv, tables, capacity, bits), hkv,
+        int[] words = diagonalWithNoisyPadding(r, SocketHashReference.packCodes(codes, hkv, tables, capacity, bits), hkv,
                 tables, capacity, bits);
         float[] scores = TestData.poisonedFloats(rows * capacity);
         int wordsPerGroup = 3 * ScoreKernels.INTERLEAVED_GROUP / 2 + 5;
@@ -103,6 +103,23 @@ class ScoreKernelsTest {
             assertTrue(err < 1e-5, "row " + row + ": relative error " + err);
             assertTrue(Float.isNaN(scores[row * capacity + n]), "wrote past n");
         }
+    }
+
+    /** The diagonal layout of row words, its padding words random. */
+    static int[] diagonalWithNoisyPadding(SplittableRandom r, int[] rowWords, int hkv, int tables, int capacity, int bits) {
+        int words = SocketHashKernels.wordsPerRow(capacity, bits);
+        int[] out = new int[SocketHashKernels.codeWords(hkv, capacity, tables, bits, SocketHashKernels.DIAGONAL)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.nextInt();
+        }
+        for (int h = 0; h < hkv; h++) {
+            for (int l = 0; l < tables; l++) {
+                for (int w = 0; w < words; w++) {
+                    out[SocketHashKernels.diagonalIndex(h, l, w, tables, words)] = rowWords[(h * tables + l) * words + w];
+                }
+            }
+        }
+        return out;
     }
 
     /**
