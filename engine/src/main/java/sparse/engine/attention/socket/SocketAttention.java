@@ -48,13 +48,16 @@ public final class SocketAttention extends IndexListAttention {
      */
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
-    /** Interleaved tables: a slab of 32 KiB per group and slab, so about two waves of groups on a large GPU. */
-    private static final int INTERLEAVED_SCORE_GROUPS = 1024;
     /**
-     * ...each of at least this many code words per work-item (two at a time in the local-memory
-     * and split-table kernels, the latter for two heads; a round each in the interleaved one).
-     * More groups keep more loads in flight, which measured faster at P = 10 on the H100 than
-     * fewer groups staging the tables fewer times.
+     * Interleaved tables: each group copies a slab of 32 KiB per slab, and each group's
+     * work-items take the span's words two at a time; on the H100 (six groups of 256 resident
+     * per SM) 512 groups are one wave.
+     */
+    private static final int INTERLEAVED_SCORE_GROUPS = 512;
+    /**
+     * ...each of at least this many code words per work-item (every kernel takes two at a time,
+     * the split-table one for two heads). More groups keep more loads in flight, which measured
+     * faster at P = 10 on the H100 than fewer groups staging the tables fewer times.
      */
     private static final int MIN_WORDS_PER_ITEM = 2;
 

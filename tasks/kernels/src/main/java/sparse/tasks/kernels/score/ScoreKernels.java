@@ -147,8 +147,8 @@ public final class ScoreKernels {
      * <p>Arguments and output as {@link #softCollisionScores}, tables as
      * {@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} writes them with
      * {@code layout = INTERLEAVED}, codes as {@code keyCodes} with {@code layout = DIAGONAL};
-     * work-groups of {@link #INTERLEAVED_GROUP}, a word (four tokens) per work-item a round,
-     * spans best a multiple of 32 words. The first slab writes the sums, later ones add to them
+     * work-groups of {@link #INTERLEAVED_GROUP}, two words (eight tokens) per work-item a
+     * round, spans best a multiple of 32 words. The first slab writes the sums, later ones add to them
      * and the last scales by the norm.
      */
     @Kernel
@@ -193,43 +193,88 @@ public final class ScoreKernels {
             if (slab == slabs - 1) {
                 last = 1;
             }
-            for (int w = begin + ctx.localIdx; w < end; w += INTERLEAVED_GROUP) {
+            // two words per work-item a round (w and v, the second clamped into the span and
+            // its tokens not written past it), four steps of each loaded before their look-ups:
+            // eight loads in flight together
+            for (int round = begin; round < end; round += 2 * INTERLEAVED_GROUP) {
+                int w = KernelMath.min(round + ctx.localIdx, end - 1);
+                int v = KernelMath.min(round + ctx.localIdx + INTERLEAVED_GROUP, end - 1);
                 int wi = w & (INTERLEAVE - 1);
-                int block = ((kv * slabs + slab) * blocks + w / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
+                int vi = v & (INTERLEAVE - 1);
+                int wBlock = ((kv * slabs + slab) * blocks + w / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
+                int vBlock = ((kv * slabs + slab) * blocks + v / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
                 float s0 = 0f;
                 float s1 = 0f;
                 float s2 = 0f;
                 float s3 = 0f;
-                // four steps' words loaded before their look-ups, so that they are in flight together
+                float u0 = 0f;
+                float u1 = 0f;
+                float u2 = 0f;
+                float u3 = 0f;
                 for (int i = 0; i < INTERLEAVE; i += 4) {
-                    int t0 = (wi + i) & (INTERLEAVE - 1);
-                    int t1 = (wi + i + 1) & (INTERLEAVE - 1);
-                    int t2 = (wi + i + 2) & (INTERLEAVE - 1);
-                    int t3 = (wi + i + 3) & (INTERLEAVE - 1);
-                    // row (w − t) mod 32 of the block, column t
-                    int word0 = codeWords[block + ((-i & (INTERLEAVE - 1)) << 5) + t0];
-                    int word1 = codeWords[block + (((-i - 1) & (INTERLEAVE - 1)) << 5) + t1];
-                    int word2 = codeWords[block + (((-i - 2) & (INTERLEAVE - 1)) << 5) + t2];
-                    int word3 = codeWords[block + (((-i - 3) & (INTERLEAVE - 1)) << 5) + t3];
-                    s0 += table[((word0 & 0xFF) << 5) + t0];
-                    s1 += table[(((word0 >> 8) & 0xFF) << 5) + t0];
-                    s2 += table[(((word0 >> 16) & 0xFF) << 5) + t0];
-                    s3 += table[((word0 >>> 24) << 5) + t0];
-                    s0 += table[((word1 & 0xFF) << 5) + t1];
-                    s1 += table[(((word1 >> 8) & 0xFF) << 5) + t1];
-                    s2 += table[(((word1 >> 16) & 0xFF) << 5) + t1];
-                    s3 += table[((word1 >>> 24) << 5) + t1];
-                    s0 += table[((word2 & 0xFF) << 5) + t2];
-                    s1 += table[(((word2 >> 8) & 0xFF) << 5) + t2];
-                    s2 += table[(((word2 >> 16) & 0xFF) << 5) + t2];
-                    s3 += table[((word2 >>> 24) << 5) + t2];
-                    s0 += table[((word3 & 0xFF) << 5) + t3];
-                    s1 += table[(((word3 >> 8) & 0xFF) << 5) + t3];
-                    s2 += table[(((word3 >> 16) & 0xFF) << 5) + t3];
-                    s3 += table[((word3 >>> 24) << 5) + t3];
+                    // step i + k: table (w + i + k) mod 32, at row (−i − k) mod 32 of the block
+                    int rowAt = (-i & (INTERLEAVE - 1)) << 5;
+                    int w0 = codeWords[wBlock + rowAt + ((wi + i) & (INTERLEAVE - 1))];
+                    int v0 = codeWords[vBlock + rowAt + ((vi + i) & (INTERLEAVE - 1))];
+                    rowAt = ((-i - 1) & (INTERLEAVE - 1)) << 5;
+                    int w1 = codeWords[wBlock + rowAt + ((wi + i + 1) & (INTERLEAVE - 1))];
+                    int v1 = codeWords[vBlock + rowAt + ((vi + i + 1) & (INTERLEAVE - 1))];
+                    rowAt = ((-i - 2) & (INTERLEAVE - 1)) << 5;
+                    int w2 = codeWords[wBlock + rowAt + ((wi + i + 2) & (INTERLEAVE - 1))];
+                    int v2 = codeWords[vBlock + rowAt + ((vi + i + 2) & (INTERLEAVE - 1))];
+                    rowAt = ((-i - 3) & (INTERLEAVE - 1)) << 5;
+                    int w3 = codeWords[wBlock + rowAt + ((wi + i + 3) & (INTERLEAVE - 1))];
+                    int v3 = codeWords[vBlock + rowAt + ((vi + i + 3) & (INTERLEAVE - 1))];
+                    int tw = (wi + i + 0) & (INTERLEAVE - 1);
+                    s0 += table[((w0 & 0xFF) << 5) + tw];
+                    s1 += table[(((w0 >> 8) & 0xFF) << 5) + tw];
+                    s2 += table[(((w0 >> 16) & 0xFF) << 5) + tw];
+                    s3 += table[((w0 >>> 24) << 5) + tw];
+                    int tv = (vi + i + 0) & (INTERLEAVE - 1);
+                    u0 += table[((v0 & 0xFF) << 5) + tv];
+                    u1 += table[(((v0 >> 8) & 0xFF) << 5) + tv];
+                    u2 += table[(((v0 >> 16) & 0xFF) << 5) + tv];
+                    u3 += table[((v0 >>> 24) << 5) + tv];
+                    tw = (wi + i + 1) & (INTERLEAVE - 1);
+                    s0 += table[((w1 & 0xFF) << 5) + tw];
+                    s1 += table[(((w1 >> 8) & 0xFF) << 5) + tw];
+                    s2 += table[(((w1 >> 16) & 0xFF) << 5) + tw];
+                    s3 += table[((w1 >>> 24) << 5) + tw];
+                    tv = (vi + i + 1) & (INTERLEAVE - 1);
+                    u0 += table[((v1 & 0xFF) << 5) + tv];
+                    u1 += table[(((v1 >> 8) & 0xFF) << 5) + tv];
+                    u2 += table[(((v1 >> 16) & 0xFF) << 5) + tv];
+                    u3 += table[((v1 >>> 24) << 5) + tv];
+                    tw = (wi + i + 2) & (INTERLEAVE - 1);
+                    s0 += table[((w2 & 0xFF) << 5) + tw];
+                    s1 += table[(((w2 >> 8) & 0xFF) << 5) + tw];
+                    s2 += table[(((w2 >> 16) & 0xFF) << 5) + tw];
+                    s3 += table[((w2 >>> 24) << 5) + tw];
+                    tv = (vi + i + 2) & (INTERLEAVE - 1);
+                    u0 += table[((v2 & 0xFF) << 5) + tv];
+                    u1 += table[(((v2 >> 8) & 0xFF) << 5) + tv];
+                    u2 += table[(((v2 >> 16) & 0xFF) << 5) + tv];
+                    u3 += table[((v2 >>> 24) << 5) + tv];
+                    tw = (wi + i + 3) & (INTERLEAVE - 1);
+                    s0 += table[((w3 & 0xFF) << 5) + tw];
+                    s1 += table[(((w3 >> 8) & 0xFF) << 5) + tw];
+                    s2 += table[(((w3 >> 16) & 0xFF) << 5) + tw];
+                    s3 += table[((w3 >>> 24) << 5) + tw];
+                    tv = (vi + i + 3) & (INTERLEAVE - 1);
+                    u0 += table[((v3 & 0xFF) << 5) + tv];
+                    u1 += table[(((v3 >> 8) & 0xFF) << 5) + tv];
+                    u2 += table[(((v3 >> 16) & 0xFF) << 5) + tv];
+                    u3 += table[((v3 >>> 24) << 5) + tv];
                 }
-                addWord(scores, valueNorms, row * capacity, kv * capacity, w, 4, limit, s0, s1, s2, s3, slab, last,
-                        useValueNorms);
+                int first = round + ctx.localIdx;
+                if (first < end) {
+                    addWord(scores, valueNorms, row * capacity, kv * capacity, first, 4, limit, s0, s1, s2, s3, slab, last,
+                            useValueNorms);
+                }
+                if (first + INTERLEAVED_GROUP < end) {
+                    addWord(scores, valueNorms, row * capacity, kv * capacity, first + INTERLEAVED_GROUP, 4, limit, u0, u1,
+                            u2, u3, slab, last, useValueNorms);
+                }
             }
             ctx.localBarrier();
         }

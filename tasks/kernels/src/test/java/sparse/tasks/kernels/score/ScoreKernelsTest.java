@@ -62,7 +62,7 @@ class ScoreKernelsTest {
      * Scores from interleaved tables and diagonal codes: the same codes and scores against the
      * float64 explicit-softmax tables, for one and two slabs (the second partly padding), byte
      * codes of 1 to 8 bits, per head and per group, spans whose last round is partial and not
-     * a multiple of 32 words; padding words hold random bits, as device memory may.
+     * a multiple of 32 words, over two rounds; padding words hold random bits, as device memory may.
      */
     @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} bits={4} norms={5} sumOverGroup={6} tables={7}")
     @CsvSource({"8,2,64,1000,8,1,1,60", "8,2,64,1000,8,0,0,60", "32,8,128,4096,8,1,1,60", "4,4,64,700,6,1,0,32",
@@ -87,7 +87,7 @@ class ScoreKernelsTest {
         int[] words = diagonalWithNoisyPadding(r, SocketHashReference.packCodes(codes, hkv, tables, capacity, bits), hkv,
                 tables, capacity, bits);
         float[] scores = TestData.poisonedFloats(rows * capacity);
-        int wordsPerGroup = 3 * ScoreKernels.INTERLEAVED_GROUP / 2 + 5;
+        int wordsPerGroup = 2 * ScoreKernels.INTERLEAVED_GROUP + 37;
         int wordsUsed = Math.ceilDiv(n, 4);
         WorkGroups.run(Math.ceilDiv(wordsUsed, wordsPerGroup), rows, ScoreKernels.INTERLEAVED_GROUP,
                 ctx -> ScoreKernels.interleavedTableScores(ctx, words, valueNorms, interleaved, scores, rows, hkv,
