@@ -49,13 +49,7 @@ public final class SocketAttention extends IndexListAttention {
     private static final int SCORE_GROUPS = 1024;
     private static final int SPLIT_SCORE_GROUPS = 2048;
     /**
-     * Interleaved tables: each group copies a slab of 32 KiB per slab, and each group's
-     * work-items take the span's words two at a time; on the H100 (six groups of 256 resident
-     * per SM) 512 groups are one wave.
-     */
-    private static final int INTERLEAVED_SCORE_GROUPS = 512;
-    /**
-     * ...each of at least this many code words per work-item (every kernel takes two at a time,
+     * ...each of at least this many code words per work-item (both kernels take two at a time,
      * the split-table one for two heads). More groups keep more loads in flight, which measured
      * faster at P = 10 on the H100 than fewer groups staging the tables fewer times.
      */
@@ -99,26 +93,21 @@ public final class SocketAttention extends IndexListAttention {
     private final class SocketSelection implements Selection {
         final LayerArrays a;
         final float[] planes;
-        /**
-         * Codes packed four or two to a word (SocketHashKernels): [hkv][tables][words], or in
-         * diagonal blocks for the interleaved tables' look-ups.
-         */
+        /** [hkv][tables][words]: codes packed four or two to a word (SocketHashKernels). */
         final int[] codes;
         /** [hkv][capacity], or one unused element with value norms off. */
         final float[] norms;
         /**
-         * This step's bucket probabilities, summed over each row's query heads, in the layout
-         * the score kernel reads (SocketHashKernels.bucketTables): [rows][tables][2^bits],
-         * interleaved slabs of 32 tables, or, split, [hq][tables][SPLIT_ENTRIES].
+         * [rows][tables][2^bits]: this step's bucket probabilities, summed over each row's query
+         * heads; or, split, [hq][tables][SPLIT_ENTRIES]: each head's tables as two halves.
          */
         final float[] bucketTables;
         /**
          * Per-head lists of at most 10 bits score through split tables (ScoreKernels.splitTableScores)
          * where shuffles are register exchanges. Elsewhere each shuffle is two barriers and the
-         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 40 ms with them, 105 with
-         * shuffles. Local-memory tables of at most 8 bits are interleaved, larger ones plain.
+         * local-memory tables are faster: PoCL, 32K, P = 8, score stage 40 ms with them, 105 with shuffles.
          */
-        final int layout;
+        final boolean split;
         /** [rows][capacity]: per query head, or per group (summed over its heads) with shared lists. */
         final float[] scores;
         /** The radix select's histograms, state and per-chunk counts (SelectKernels.radixSelectPass). */
@@ -141,26 +130,16 @@ public final class SocketAttention extends IndexListAttention {
                         + " bits per table needs " + a.hq() / a.rows() * bits + " projections per table on chip; at most "
                         + SocketHashKernels.MAX_ROW_BITS);
             }
+            codes = new int[a.hkv() * tables * SocketHashKernels.wordsPerRow(a.capacity(), bits)];
             norms = new float[options.valueNorms() ? a.hkv() * a.capacity() : 1];
-            if (a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS && device().registerShuffles()) {
-                layout = SocketHashKernels.SPLIT;
-                bucketTables = new float[a.rows() * tables * SocketHashKernels.SPLIT_ENTRIES];
-            } else if (bits <= SocketHashKernels.MAX_INTERLEAVED_BITS) {
-                layout = SocketHashKernels.INTERLEAVED;
-                bucketTables = new float[a.rows() * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits];
-            } else {
-                layout = SocketHashKernels.PLAIN;
-                bucketTables = new float[Math.multiplyExact(a.rows() * tables, 1 << bits)];
-            }
-            codes = new int[SocketHashKernels.codeWords(a.hkv(), a.capacity(), tables, bits, codeLayout())];
+            split = a.rows() == a.hq() && bits <= SocketHashKernels.MAX_SPLIT_BITS
+                    && device().registerShuffles();
+            bucketTables = new float[Math.multiplyExact(a.rows() * tables,
+                    split ? SocketHashKernels.SPLIT_ENTRIES : 1 << bits)];
             scores = new float[a.rows() * a.capacity()];
             histograms = new int[a.rows() * SelectKernels.RADIX_DIGITS * SelectKernels.BINS];
             selectState = new int[a.rows() * SelectKernels.STATE_PER_ROW];
             chunkCounts = new int[a.rows() * Math.ceilDiv(Math.max(1, a.capacity()), SelectKernels.GROUP) * 2];
-        }
-
-        int codeLayout() {
-            return layout == SocketHashKernels.INTERLEAVED ? SocketHashKernels.DIAGONAL : SocketHashKernels.ROWS;
         }
 
         @Override
@@ -171,14 +150,14 @@ public final class SocketAttention extends IndexListAttention {
             // the histograms start at zero; the select leaves them so for the next step
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, planes, histograms);
             graph.task(a.task(CODES), kernel(SocketHashKernels.class, "keyCodes"),
-                    a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount(), codeLayout());
+                    a.k(), planes, codes, hkv, capacity, d, tables, bits, a.appendFrom(), a.appendCount());
             if (options.valueNorms()) {
                 graph.task(a.task(NORMS), kernel(SocketHashKernels.class, "valueNorms"),
                         a.v(), norms, hkv, capacity, d, a.appendFrom(), a.appendCount());
             }
             graph.task(a.task(TABLES), kernel(SocketHashKernels.class, "bucketTables"), a.q(), planes, bucketTables, hq,
-                            a.rows(), d, tables, bits, scale, layout)
-                    .task(a.task(SCORES), kernel(ScoreKernels.class, scoreKernel(layout)),
+                            a.rows(), d, tables, bits, scale, split ? 1 : 0)
+                    .task(a.task(SCORES), kernel(ScoreKernels.class, split ? "splitTableScores" : "softCollisionScores"),
                             codes, norms, bucketTables,
                             scores, a.rows(), hkv, capacity, a.visible(), tables, bits, options.valueNorms() ? 1 : 0,
                             wordsPerGroup);
@@ -209,15 +188,12 @@ public final class SocketAttention extends IndexListAttention {
                         .withSkipped(a.id(NORMS), step.appendCount() == 0);
             }
             int words = Math.ceilDiv(step.visible(), perWord);
-            boolean split = layout == SocketHashKernels.SPLIT;
-            boolean interleaved = layout == SocketHashKernels.INTERLEAVED;
-            int local = interleaved ? ScoreKernels.INTERLEAVED_GROUP : ScoreKernels.SOFT_GROUP;
-            int scoreGroups = split ? SPLIT_SCORE_GROUPS : interleaved ? INTERLEAVED_SCORE_GROUPS : SCORE_GROUPS;
+            int local = ScoreKernels.SOFT_GROUP;
+            int scoreGroups = split ? SPLIT_SCORE_GROUPS : SCORE_GROUPS;
             int scoreRows = split ? ScoreKernels.splitScoreRows(a.rows(), hkv) : a.rows();
             int groupsPerRow = (int) Math.clamp(Math.min(Math.ceilDiv(scoreGroups, scoreRows),
                     Math.ceilDiv(words, (long) local * MIN_WORDS_PER_ITEM)), 1, Integer.MAX_VALUE);
-            // whole blocks of 32 words, so that the diagonal layout's reads stay in one row
-            wordsPerGroup.set((int) roundUp(Math.ceilDiv(words, groupsPerRow), SocketHashKernels.INTERLEAVE));
+            wordsPerGroup.set(Math.ceilDiv(words, groupsPerRow));
             plan.withGrid(a.id(TABLES), Grid.of((long) a.rows() * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
                     .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, scoreRows, local, 1));
@@ -236,14 +212,6 @@ public final class SocketAttention extends IndexListAttention {
             plan.withGrid(a.id(SELECT), select);
             return b.total();
         }
-    }
-
-    static String scoreKernel(int layout) {
-        return switch (layout) {
-            case SocketHashKernels.SPLIT -> "splitTableScores";
-            case SocketHashKernels.INTERLEAVED -> "interleavedTableScores";
-            default -> "softCollisionScores";
-        };
     }
 
     static KernelSpec kernel(Class<?> kernels, String name) {

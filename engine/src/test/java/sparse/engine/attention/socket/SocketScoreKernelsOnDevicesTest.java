@@ -22,20 +22,19 @@ import sparse.tasks.kernels.score.ScoreReference;
 import sparse.tasks.lang.KernelSpec;
 
 /**
- * SOCKET's three ways to score, as translated, on every device: the bucket tables and their
- * look-ups in local memory, plain or interleaved (with diagonal codes), and the split tables and their look-ups by
- * shuffles (which SocketAttention picks only where shuffles are registers, so only this test
- * runs them on OpenCL and the JVM). All against the float64 explicit-softmax tables: fp32's bound.
+ * SOCKET's two ways to score, as translated, on every device: the bucket tables and their
+ * look-ups in local memory, and the split tables and their look-ups by shuffles (which
+ * SocketAttention picks only where shuffles are registers, so only this test runs them on
+ * OpenCL and the JVM). Both against the float64 explicit-softmax tables: fp32's bound.
  */
 class SocketScoreKernelsOnDevicesTest {
 
     static final double BOUND = 1e-5;
 
-    /** hq, hkv, d, n, bits, value norms, layout (SocketHashKernels.PLAIN, SPLIT, INTERLEAVED) */
+    /** hq, hkv, d, n, bits, value norms, split */
     static final int[][] CASES = {
             {8, 2, 64, 1000, 8, 1, 0}, {8, 2, 64, 1000, 8, 1, 1}, {4, 2, 128, 3000, 10, 0, 1}, {4, 1, 64, 777, 10, 1, 0},
-            {6, 3, 32, 301, 7, 1, 1}, {6, 2, 64, 500, 9, 1, 1}, {32, 8, 128, 4096, 10, 1, 1}, {8, 2, 64, 1000, 8, 1, 2},
-            {32, 8, 128, 4096, 8, 1, 2}, {6, 3, 32, 301, 5, 0, 2}};
+            {6, 3, 32, 301, 7, 1, 1}, {6, 2, 64, 500, 9, 1, 1}, {32, 8, 128, 4096, 10, 1, 1}};
 
     static Stream<Arguments> cases() {
         return MethodTests.onEveryDevice(CASES);
@@ -45,7 +44,7 @@ class SocketScoreKernelsOnDevicesTest {
     @MethodSource("cases")
     void scoresMatchTheReference(Device device, int[] c) {
         int hq = c[0], hkv = c[1], d = c[2], n = c[3], bits = c[4], norms = c[5];
-        int layout = c[6];
+        boolean split = c[6] == 1;
         SplittableRandom r = MethodTests.random("SOCKET scores on " + device.id() + " " + Arrays.toString(c));
         int capacity = n + 24, tables = 60;
         double tau = 0.4;
@@ -65,32 +64,24 @@ class SocketScoreKernelsOnDevicesTest {
             refNorms[i] = valueNorms[i];
         }
         int[] words = SocketHashReference.packCodes(codes, hkv, tables, capacity, bits);
-        if (layout == SocketHashKernels.INTERLEAVED) {
-            words = SocketHashReference.diagonal(words, hkv, tables, capacity, bits);
-        }
-        float[] tablesOut = new float[switch (layout) {
-            case SocketHashKernels.SPLIT -> hq * tables * SocketHashKernels.SPLIT_ENTRIES;
-            case SocketHashKernels.INTERLEAVED -> hq * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits;
-            default -> hq * tables << bits;
-        }];
+        float[] tablesOut = new float[hq * tables * (split ? SocketHashKernels.SPLIT_ENTRIES : 1 << bits)];
         float[] scores = new float[hq * capacity];
         Arrays.fill(scores, Float.NaN);
         int wordsUsed = Math.ceilDiv(n, SocketHashKernels.codesPerWord(bits));
         // spans of a round and a half, so that several groups share a row and the last round is partial
-        int local = layout == SocketHashKernels.INTERLEAVED ? ScoreKernels.INTERLEAVED_GROUP : ScoreKernels.SOFT_GROUP;
-        int wordsPerGroup = 3 * local / 2;
+        int wordsPerGroup = 3 * ScoreKernels.SOFT_GROUP / 2;
         TaskGraph g = new TaskGraph("socket")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, q, planes, words, valueNorms, scores)
                 .task("tables", KernelSpec.lookup(SocketHashKernels.class, "bucketTables"), q, planes, tablesOut, hq, hq,
-                        d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), layout)
-                .task("scores", KernelSpec.lookup(ScoreKernels.class, SocketAttention.scoreKernel(layout)),
+                        d, tables, bits, (float) (2 / (Math.sqrt(d) * tau)), split ? 1 : 0)
+                .task("scores", KernelSpec.lookup(ScoreKernels.class, split ? "splitTableScores" : "softCollisionScores"),
                         words, valueNorms, tablesOut, scores, hq, hkv, capacity, n, tables, bits, norms, wordsPerGroup)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, scores);
         try (ExecutionPlan plan = new ExecutionPlan(device, g.snapshot())) {
             plan.withGrid("socket.tables", Grid.of((long) hq * tables * SocketHashKernels.TABLE_GROUP,
                             SocketHashKernels.TABLE_GROUP))
-                    .withGrid("socket.scores", Grid.of((long) Math.ceilDiv(wordsUsed, wordsPerGroup) * local,
-                            layout == SocketHashKernels.SPLIT ? ScoreKernels.splitScoreRows(hq, hkv) : hq, local, 1))
+                    .withGrid("socket.scores", Grid.of((long) Math.ceilDiv(wordsUsed, wordsPerGroup) * ScoreKernels.SOFT_GROUP,
+                            split ? ScoreKernels.splitScoreRows(hq, hkv) : hq, ScoreKernels.SOFT_GROUP, 1))
                     .execute();
         }
         double[] prob = SocketHashReference.bucketProbabilities(q, planes, hq, d, tables, bits, tau);

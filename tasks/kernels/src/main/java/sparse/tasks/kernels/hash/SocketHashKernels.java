@@ -34,41 +34,13 @@ public final class SocketHashKernels {
     /** The most (head, bit) pairs of one row and table that {@link #bucketTables} holds on chip. */
     public static final int MAX_ROW_BITS = 1024;
     /**
-     * Split tables ({@link #bucketTables} with {@code layout = SPLIT}): per head and table, the high
+     * Split tables ({@link #bucketTables} with {@code split = 1}): per head and table, the high
      * half's {@code HALF_SIZE} entries, then the low half's; halves of at most 5 bits, so at
      * most {@link #MAX_SPLIT_BITS} bits a table.
      */
     public static final int HALF_SIZE = 32;
     public static final int SPLIT_ENTRIES = 2 * HALF_SIZE;
     public static final int MAX_SPLIT_BITS = 10;
-    /**
-     * Interleaved tables ({@link #bucketTables} with {@code layout = INTERLEAVED}): per row, slabs
-     * of {@code INTERLEAVE} tables whose entries alternate, {@code [rows][slabs][2^bits][INTERLEAVE]},
-     * so that one table's entries all sit in one bank of local memory (a bank is a 4-byte word
-     * of 32) and work-items that look up different tables of a slab never collide. At most
-     * {@link #MAX_INTERLEAVED_BITS} bits, so that a slab is 32 KiB.
-     */
-    public static final int INTERLEAVE = 32;
-    public static final int MAX_INTERLEAVED_BITS = 8;
-
-    /** {@link #bucketTables}'s layouts: {@code [rows][tables][2^bits]}, split halves, interleaved slabs. */
-    public static final int PLAIN = 0;
-    public static final int SPLIT = 1;
-    public static final int INTERLEAVED = 2;
-
-    /** {@link #keyCodes}'s layouts: rows of words per table, or diagonal blocks (see {@link #diagonalIndex}). */
-    public static final int ROWS = 0;
-    public static final int DIAGONAL = 1;
-
-    /** Slabs of {@link #INTERLEAVE} tables per row of interleaved tables, the last one padded. */
-    public static int slabs(int tables) {
-        return (tables + INTERLEAVE - 1) / INTERLEAVE;
-    }
-
-    /** Where interleaved tables hold row r's entry c of table l. */
-    public static int interleavedIndex(int row, int l, int c, int tables, int bits) {
-        return (((row * slabs(tables) + l / INTERLEAVE) << bits) + c) * INTERLEAVE + l % INTERLEAVE;
-    }
 
     /** Codes per 32-bit word: four bytes up to 8 bits, two shorts above (up to 16). */
     public static int codesPerWord(int bits) {
@@ -80,39 +52,14 @@ public final class SocketHashKernels {
         return (capacity + codesPerWord(bits) - 1) / codesPerWord(bits);
     }
 
-    /** Code words of a layout: {@code [hkv][tables][wordsPerRow]}, or diagonal blocks with padding. */
-    public static int codeWords(int hkv, int capacity, int tables, int bits, int layout) {
-        int words = wordsPerRow(capacity, bits);
-        if (layout == DIAGONAL) {
-            return hkv * slabs(tables) * ((words + INTERLEAVE - 1) / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
-        }
-        return hkv * tables * words;
-    }
-
-    /**
-     * Where the diagonal layout holds word w of KV head kv and table l: blocks of 32 words of
-     * the 32 tables of a slab, {@code [hkv][slabs][⌈wordsPerRow / 32⌉][32][32]}, word
-     * {@code w mod 32} of table {@code t = l mod 32} at row {@code (w − t) mod 32}, column t. A
-     * sub-group whose work-item i reads word i of table {@code (i + step) mod 32} (as
-     * ScoreKernels.interleavedTableScores does, to look each table up in its own bank) then
-     * reads one row: 128 contiguous bytes.
-     */
-    public static int diagonalIndex(int kv, int l, int w, int tables, int wordsPerRow) {
-        int blocks = (wordsPerRow + INTERLEAVE - 1) / INTERLEAVE;
-        int t = l % INTERLEAVE;
-        int block = (kv * slabs(tables) + l / INTERLEAVE) * blocks + w / INTERLEAVE;
-        return (block * INTERLEAVE + ((w - t) & (INTERLEAVE - 1))) * INTERLEAVE + t;
-    }
-
     /**
      * Codes of tokens {@code [from, from + count)} of every KV head: one work-item per word that
      * holds any of them and per (KV head, table), which rewrites the word with the tokens it
-     * holds outside the range kept as they were. The {@code layout} is {@link #ROWS} or
-     * {@link #DIAGONAL} (at most 8 bits).
+     * holds outside the range kept as they were.
      */
     @Kernel
     public static void keyCodes(short[] k, float[] planes, int[] codeWords, int hkv, int capacity, int d, int tables,
-                                int bits, int from, int count, int layout) {
+                                int bits, int from, int count) {
         int perWord = codesPerWord(bits);
         int width = 32 / perWord;
         int codeMask = (1 << width) - 1;
@@ -124,9 +71,6 @@ public final class SocketHashKernels {
                 int h = hl / tables;
                 int l = hl - h * tables;
                 int at = hl * wordsPerRow + firstWord + i;
-                if (layout == DIAGONAL) {
-                    at = diagonalIndex(h, l, firstWord + i, tables, wordsPerRow);
-                }
                 int word = codeWords[at];
                 for (int s = 0; s < perWord; s++) {
                     int t = (firstWord + i) * perWord + s;
@@ -165,10 +109,9 @@ public final class SocketHashKernels {
      * a chain of d dependent loads, the step's slowest part); then each fills buckets, a
      * product over the bits per head.
      *
-     * <p>The {@code layout} is {@link #PLAIN}, {@link #INTERLEAVED} (the same entries in
-     * interleaved slabs; the padding tables of the last slab are not written) or {@link #SPLIT}
-     * (one head per row, at most {@link #MAX_SPLIT_BITS} bits): the product form split at the
-     * code's low {@code bits / 2} bits instead, {@code [rows][tables][SPLIT_ENTRIES]}: entry {@code a} of the high half is the product
+     * <p>With {@code split = 1} (one head per row, at most {@link #MAX_SPLIT_BITS} bits) it
+     * writes the product form split at the code's low {@code bits / 2} bits instead,
+     * {@code [rows][tables][SPLIT_ENTRIES]}: entry {@code a} of the high half is the product
      * over the high bits, entry {@code b} of the low half over the low bits, each half
      * repeating every {@code 2^width} entries, so that
      * {@code Prob(c) = high[c >> (bits/2)] · low[c & (2^(bits/2) − 1)]} and a look-up may leave
@@ -176,7 +119,7 @@ public final class SocketHashKernels {
      */
     @Kernel
     public static void bucketTables(KernelContext ctx, float[] q, float[] planes, float[] bucketTables, int hq, int rows,
-                                    int d, int tables, int bits, float scale, int layout) {
+                                    int d, int tables, int bits, float scale, int split) {
         float[] up = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
         float[] down = ctx.allocateFloatLocalArray(MAX_ROW_BITS);
         float[] partial = ctx.allocateFloatLocalArray(TABLE_GROUP);
@@ -209,7 +152,7 @@ public final class SocketHashKernels {
             }
             ctx.localBarrier();
         }
-        if (layout == SPLIT) {
+        if (split == 1) {
             int lowBits = bits / 2;
             int highBits = bits - lowBits;
             for (int c = t; c < SPLIT_ENTRIES; c += TABLE_GROUP) {
@@ -248,11 +191,7 @@ public final class SocketHashKernels {
                     }
                     sum += product;
                 }
-                if (layout == INTERLEAVED) {
-                    bucketTables[interleavedIndex(row, l, c, tables, bits)] = sum;
-                } else {
-                    bucketTables[(row * tables + l) * buckets + c] = sum;
-                }
+                bucketTables[(row * tables + l) * buckets + c] = sum;
             }
         }
     }

@@ -1,7 +1,5 @@
 package sparse.tasks.kernels.hash;
 
-import java.util.Arrays;
-
 /**
  * Float64 reference of {@link SocketHashKernels}, written from the definitions: codes bit by
  * bit, and bucket probabilities as the explicit softmax over all {@code 2^bits} corners (not
@@ -112,37 +110,6 @@ public final class SocketHashReference {
         return sums;
     }
 
-    /** Row-layout code words rearranged as the diagonal layout; padding words 0. */
-    public static int[] diagonal(int[] rowWords, int hkv, int tables, int capacity, int bits) {
-        int words = SocketHashKernels.wordsPerRow(capacity, bits);
-        int[] out = new int[SocketHashKernels.codeWords(hkv, capacity, tables, bits, SocketHashKernels.DIAGONAL)];
-        for (int h = 0; h < hkv; h++) {
-            for (int l = 0; l < tables; l++) {
-                for (int w = 0; w < words; w++) {
-                    out[SocketHashKernels.diagonalIndex(h, l, w, tables, words)] = rowWords[(h * tables + l) * words + w];
-                }
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Plain tables {@code [rows][tables][2^bits]} rearranged as {@link SocketHashKernels#bucketTables}
-     * writes them with {@code layout = INTERLEAVED}; padding tables hold NaN.
-     */
-    public static double[] interleave(double[] plain, int rows, int tables, int bits) {
-        double[] out = new double[rows * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits];
-        Arrays.fill(out, Double.NaN);
-        for (int row = 0; row < rows; row++) {
-            for (int l = 0; l < tables; l++) {
-                for (int c = 0; c < 1 << bits; c++) {
-                    out[SocketHashKernels.interleavedIndex(row, l, c, tables, bits)] = plain[((row * tables + l) << bits) + c];
-                }
-            }
-        }
-        return out;
-    }
-
     /** {@code ⟨q_head, w_{l,p}⟩} in float64. */
     static double queryProjection(float[] q, int head, float[] planes, int l, int p, int d, int bits) {
         double z = 0;
@@ -153,7 +120,7 @@ public final class SocketHashReference {
     }
 
     /**
-     * The split tables of {@link SocketHashKernels#bucketTables} ({@code layout = SPLIT}) in float64,
+     * The split tables of {@link SocketHashKernels#bucketTables} ({@code split = 1}) in float64,
      * {@code [hq][tables][SPLIT_ENTRIES]}: per head and table, the product of
      * {@code σ(±2·tanh(⟨q, w_p⟩)/(√d·tau))} over the high {@code bits − bits/2} bits for each
      * high entry, over the low {@code bits/2} bits for each low entry, each half repeating every

@@ -1,8 +1,6 @@
 package sparse.tasks.kernels.score;
 
 import static sparse.tasks.kernels.hash.SocketHashKernels.HALF_SIZE;
-import static sparse.tasks.kernels.hash.SocketHashKernels.INTERLEAVE;
-import static sparse.tasks.kernels.hash.SocketHashKernels.MAX_INTERLEAVED_BITS;
 import static sparse.tasks.kernels.hash.SocketHashKernels.SPLIT_ENTRIES;
 
 import sparse.tasks.lang.Kernel;
@@ -30,10 +28,6 @@ public final class ScoreKernels {
     public static final int SOFT_GROUP = 256;
     /** Bucket-table entries a work-group of {@link #softCollisionScores} holds on chip at once (32 KiB). */
     public static final int TABLE_CHUNK = 8192;
-    /** Work-items per group of {@link #interleavedTableScores}. */
-    public static final int INTERLEAVED_GROUP = 256;
-    /** Entries of one interleaved slab at the most bits (32 KiB), a multiple of 8 · INTERLEAVED_GROUP. */
-    static final int SLAB_ENTRIES = INTERLEAVE << MAX_INTERLEAVED_BITS;
 
     /**
      * SOCKET: {@code score[row][j] = ‖v_j‖ · Σ_l table[row][l][code_l(j)]}, the norm factor left
@@ -136,162 +130,8 @@ public final class ScoreKernels {
     }
 
     /**
-     * {@link #softCollisionScores} from interleaved tables and diagonal code words (at most 8
-     * bits), without bank conflicts: where all 32 work-items of a sub-group look up one table
-     * at random entries, about three collide on each bank of local memory (Nsight, H100: 4.3 M
-     * of 6.6 M wavefronts a step were conflicts). Here the work-item holding word w looks up
-     * table {@code (w + i) mod 32} of a slab at step i; interleaved tables keep each table of a
-     * slab in its own bank, and the diagonal layout puts the 32 words a sub-group needs at a
-     * step in one 128-byte row (SocketHashKernels.diagonalIndex).
-     *
-     * <p>Arguments and output as {@link #softCollisionScores}, tables as
-     * {@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} writes them with
-     * {@code layout = INTERLEAVED}, codes as {@code keyCodes} with {@code layout = DIAGONAL};
-     * work-groups of {@link #INTERLEAVED_GROUP}, two words (eight tokens) per work-item a
-     * round, spans best a multiple of 32 words. The first slab writes the sums, later ones add to them
-     * and the last scales by the norm.
-     */
-    @Kernel
-    public static void interleavedTableScores(KernelContext ctx, int[] codeWords, float[] valueNorms,
-                                              float[] interleavedTables, float[] scores, int rows, int hkv, int capacity,
-                                              int n, int tables, int bits, int useValueNorms, int wordsPerGroup) {
-        float[] table = ctx.allocateFloatLocalArray(SLAB_ENTRIES);
-        int row = ctx.groupIdy;
-        int kv = row / (rows / hkv);
-        int blocks = ((capacity + 3) / 4 + INTERLEAVE - 1) / INTERLEAVE;
-        int begin = ctx.groupIdx * wordsPerGroup;
-        int end = KernelMath.min(begin + wordsPerGroup, (n + 3) / 4);
-        int limit = KernelMath.min(n, end * 4);
-        int slabs = (tables + INTERLEAVE - 1) / INTERLEAVE;
-        int slabSize = INTERLEAVE << bits;
-        for (int slab = 0; slab < slabs; slab++) {
-            int slabTables = KernelMath.min(INTERLEAVE, tables - slab * INTERLEAVE);
-            int tableBase = (row * slabs + slab) * slabSize;
-            // the whole local table, eight loads in flight before their stores; entries past
-            // the slab's and the padding tables' are 0, so that look-ups need no test (codes of
-            // padding tables and unwritten tokens may be anything: device memory starts so)
-            for (int i = ctx.localIdx; i < SLAB_ENTRIES; i += 8 * INTERLEAVED_GROUP) {
-                float e0 = slabEntry(interleavedTables, tableBase, i, slabSize, slabTables);
-                float e1 = slabEntry(interleavedTables, tableBase, i + INTERLEAVED_GROUP, slabSize, slabTables);
-                float e2 = slabEntry(interleavedTables, tableBase, i + 2 * INTERLEAVED_GROUP, slabSize, slabTables);
-                float e3 = slabEntry(interleavedTables, tableBase, i + 3 * INTERLEAVED_GROUP, slabSize, slabTables);
-                float e4 = slabEntry(interleavedTables, tableBase, i + 4 * INTERLEAVED_GROUP, slabSize, slabTables);
-                float e5 = slabEntry(interleavedTables, tableBase, i + 5 * INTERLEAVED_GROUP, slabSize, slabTables);
-                float e6 = slabEntry(interleavedTables, tableBase, i + 6 * INTERLEAVED_GROUP, slabSize, slabTables);
-                float e7 = slabEntry(interleavedTables, tableBase, i + 7 * INTERLEAVED_GROUP, slabSize, slabTables);
-                table[i] = e0;
-                table[i + INTERLEAVED_GROUP] = e1;
-                table[i + 2 * INTERLEAVED_GROUP] = e2;
-                table[i + 3 * INTERLEAVED_GROUP] = e3;
-                table[i + 4 * INTERLEAVED_GROUP] = e4;
-                table[i + 5 * INTERLEAVED_GROUP] = e5;
-                table[i + 6 * INTERLEAVED_GROUP] = e6;
-                table[i + 7 * INTERLEAVED_GROUP] = e7;
-            }
-            ctx.localBarrier();
-            int last = 0;
-            if (slab == slabs - 1) {
-                last = 1;
-            }
-            // two words per work-item a round (w and v, the second clamped into the span and
-            // its tokens not written past it), four steps of each loaded before their look-ups:
-            // eight loads in flight together
-            for (int round = begin; round < end; round += 2 * INTERLEAVED_GROUP) {
-                int w = KernelMath.min(round + ctx.localIdx, end - 1);
-                int v = KernelMath.min(round + ctx.localIdx + INTERLEAVED_GROUP, end - 1);
-                int wi = w & (INTERLEAVE - 1);
-                int vi = v & (INTERLEAVE - 1);
-                int wBlock = ((kv * slabs + slab) * blocks + w / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
-                int vBlock = ((kv * slabs + slab) * blocks + v / INTERLEAVE) * INTERLEAVE * INTERLEAVE;
-                float s0 = 0f;
-                float s1 = 0f;
-                float s2 = 0f;
-                float s3 = 0f;
-                float u0 = 0f;
-                float u1 = 0f;
-                float u2 = 0f;
-                float u3 = 0f;
-                for (int i = 0; i < INTERLEAVE; i += 4) {
-                    // step i + k: table (w + i + k) mod 32, at row (−i − k) mod 32 of the block
-                    int rowAt = (-i & (INTERLEAVE - 1)) << 5;
-                    int w0 = codeWords[wBlock + rowAt + ((wi + i) & (INTERLEAVE - 1))];
-                    int v0 = codeWords[vBlock + rowAt + ((vi + i) & (INTERLEAVE - 1))];
-                    rowAt = ((-i - 1) & (INTERLEAVE - 1)) << 5;
-                    int w1 = codeWords[wBlock + rowAt + ((wi + i + 1) & (INTERLEAVE - 1))];
-                    int v1 = codeWords[vBlock + rowAt + ((vi + i + 1) & (INTERLEAVE - 1))];
-                    rowAt = ((-i - 2) & (INTERLEAVE - 1)) << 5;
-                    int w2 = codeWords[wBlock + rowAt + ((wi + i + 2) & (INTERLEAVE - 1))];
-                    int v2 = codeWords[vBlock + rowAt + ((vi + i + 2) & (INTERLEAVE - 1))];
-                    rowAt = ((-i - 3) & (INTERLEAVE - 1)) << 5;
-                    int w3 = codeWords[wBlock + rowAt + ((wi + i + 3) & (INTERLEAVE - 1))];
-                    int v3 = codeWords[vBlock + rowAt + ((vi + i + 3) & (INTERLEAVE - 1))];
-                    int tw = (wi + i + 0) & (INTERLEAVE - 1);
-                    s0 += table[((w0 & 0xFF) << 5) + tw];
-                    s1 += table[(((w0 >> 8) & 0xFF) << 5) + tw];
-                    s2 += table[(((w0 >> 16) & 0xFF) << 5) + tw];
-                    s3 += table[((w0 >>> 24) << 5) + tw];
-                    int tv = (vi + i + 0) & (INTERLEAVE - 1);
-                    u0 += table[((v0 & 0xFF) << 5) + tv];
-                    u1 += table[(((v0 >> 8) & 0xFF) << 5) + tv];
-                    u2 += table[(((v0 >> 16) & 0xFF) << 5) + tv];
-                    u3 += table[((v0 >>> 24) << 5) + tv];
-                    tw = (wi + i + 1) & (INTERLEAVE - 1);
-                    s0 += table[((w1 & 0xFF) << 5) + tw];
-                    s1 += table[(((w1 >> 8) & 0xFF) << 5) + tw];
-                    s2 += table[(((w1 >> 16) & 0xFF) << 5) + tw];
-                    s3 += table[((w1 >>> 24) << 5) + tw];
-                    tv = (vi + i + 1) & (INTERLEAVE - 1);
-                    u0 += table[((v1 & 0xFF) << 5) + tv];
-                    u1 += table[(((v1 >> 8) & 0xFF) << 5) + tv];
-                    u2 += table[(((v1 >> 16) & 0xFF) << 5) + tv];
-                    u3 += table[((v1 >>> 24) << 5) + tv];
-                    tw = (wi + i + 2) & (INTERLEAVE - 1);
-                    s0 += table[((w2 & 0xFF) << 5) + tw];
-                    s1 += table[(((w2 >> 8) & 0xFF) << 5) + tw];
-                    s2 += table[(((w2 >> 16) & 0xFF) << 5) + tw];
-                    s3 += table[((w2 >>> 24) << 5) + tw];
-                    tv = (vi + i + 2) & (INTERLEAVE - 1);
-                    u0 += table[((v2 & 0xFF) << 5) + tv];
-                    u1 += table[(((v2 >> 8) & 0xFF) << 5) + tv];
-                    u2 += table[(((v2 >> 16) & 0xFF) << 5) + tv];
-                    u3 += table[((v2 >>> 24) << 5) + tv];
-                    tw = (wi + i + 3) & (INTERLEAVE - 1);
-                    s0 += table[((w3 & 0xFF) << 5) + tw];
-                    s1 += table[(((w3 >> 8) & 0xFF) << 5) + tw];
-                    s2 += table[(((w3 >> 16) & 0xFF) << 5) + tw];
-                    s3 += table[((w3 >>> 24) << 5) + tw];
-                    tv = (vi + i + 3) & (INTERLEAVE - 1);
-                    u0 += table[((v3 & 0xFF) << 5) + tv];
-                    u1 += table[(((v3 >> 8) & 0xFF) << 5) + tv];
-                    u2 += table[(((v3 >> 16) & 0xFF) << 5) + tv];
-                    u3 += table[((v3 >>> 24) << 5) + tv];
-                }
-                int first = round + ctx.localIdx;
-                if (first < end) {
-                    addWord(scores, valueNorms, row * capacity, kv * capacity, first, 4, limit, s0, s1, s2, s3, slab, last,
-                            useValueNorms);
-                }
-                if (first + INTERLEAVED_GROUP < end) {
-                    addWord(scores, valueNorms, row * capacity, kv * capacity, first + INTERLEAVED_GROUP, 4, limit, u0, u1,
-                            u2, u3, slab, last, useValueNorms);
-                }
-            }
-            ctx.localBarrier();
-        }
-    }
-
-    /** Entry i of an interleaved slab of {@code slabSize} entries, 0 past it and for its padding tables. */
-    static float slabEntry(float[] interleavedTables, int tableBase, int i, int slabSize, int slabTables) {
-        float e = 0f;
-        if (i < slabSize && (i & (INTERLEAVE - 1)) < slabTables) {
-            e = interleavedTables[tableBase + i];
-        }
-        return e;
-    }
-
-    /**
      * SOCKET's scores per query head (rows = hq) from split tables
-     * ({@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} with {@code layout = SPLIT},
+     * ({@link sparse.tasks.kernels.hash.SocketHashKernels#bucketTables} with {@code split = 1},
      * at most 10 bits): each sub-group of 32 work-items holds one table's two halves in
      * registers, an entry per work-item, and looks a code up with two shuffles,
      * {@code high[c >> (bits/2)] · low[c & mask]}. Random look-ups into local memory collide on

@@ -28,7 +28,7 @@ class SocketHashKernelsTest {
         // poison: every code all ones, so that a code written outside the range shows
         int[] words = new int[hkv * tables * SocketHashKernels.wordsPerRow(capacity, bits)];
         Arrays.fill(words, -1);
-        SocketHashKernels.keyCodes(k, planes, words, hkv, capacity, d, tables, bits, from, count, SocketHashKernels.ROWS);
+        SocketHashKernels.keyCodes(k, planes, words, hkv, capacity, d, tables, bits, from, count);
         int[] codes = SocketHashReference.unpackCodes(words, hkv, tables, capacity, bits);
         int poison = (1 << (32 / SocketHashKernels.codesPerWord(bits))) - 1;
         int[] ref = SocketHashReference.keyCodes(k, planes, hkv, capacity, d, tables, bits, n);
@@ -101,70 +101,6 @@ class SocketHashKernelsTest {
         double err = TestData.relativeError(out, ref);
         System.out.println("  relative error " + err);
         assertTrue(err < 1e-5, "relative error " + err);
-    }
-
-    /**
-     * The diagonal layout holds the same words as the rows, where {@code diagonalIndex} says,
-     * for one slab and for a slab and a part; words outside the appended range keep their poison.
-     */
-    @ParameterizedTest(name = "bits={0} tables={1}")
-    @CsvSource({"8,60", "6,32", "4,7"})
-    void diagonalKeyCodesAreTheRowsRearranged(int bits, int tables) {
-        long seed = TestData.seed("diagonal keyCodes bits=" + bits + " tables=" + tables);
-        SplittableRandom r = new SplittableRandom(seed);
-        int hkv = 2, d = 32, capacity = 1100, from = 300, count = 700;
-        short[] k = TestData.halfs(r, hkv * capacity * d, 1.0);
-        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        int[] rows = new int[SocketHashKernels.codeWords(hkv, capacity, tables, bits, SocketHashKernels.ROWS)];
-        int[] diagonal = new int[SocketHashKernels.codeWords(hkv, capacity, tables, bits, SocketHashKernels.DIAGONAL)];
-        Arrays.fill(rows, -1);
-        Arrays.fill(diagonal, -1);
-        SocketHashKernels.keyCodes(k, planes, rows, hkv, capacity, d, tables, bits, from, count, SocketHashKernels.ROWS);
-        SocketHashKernels.keyCodes(k, planes, diagonal, hkv, capacity, d, tables, bits, from, count,
-                SocketHashKernels.DIAGONAL);
-        int words = SocketHashKernels.wordsPerRow(capacity, bits);
-        int[] expected = SocketHashReference.diagonal(rows, hkv, tables, capacity, bits);
-        int placed = 0;
-        for (int h = 0; h < hkv; h++) {
-            for (int l = 0; l < tables; l++) {
-                for (int w = 0; w < words; w++) {
-                    int i = SocketHashKernels.diagonalIndex(h, l, w, tables, words);
-                    assertEquals(expected[i], diagonal[i], "head " + h + " table " + l + " word " + w);
-                    placed++;
-                }
-            }
-        }
-        assertEquals(hkv * tables * words, placed);
-        assertEquals(Arrays.stream(rows).filter(x -> x != -1).count(), Arrays.stream(diagonal).filter(x -> x != -1).count(),
-                "words written outside their places");
-    }
-
-    /**
-     * Interleaved tables hold the plain tables' entries where {@code interleavedIndex} says, for
-     * one slab, a slab and a part, and several; the padding tables are left as they were.
-     */
-    @ParameterizedTest(name = "bits={0} tables={1} rows={2}")
-    @CsvSource({"8,60,2", "8,32,8", "3,5,8", "1,33,1", "6,70,4"})
-    void interleavedTablesHoldThePlainEntries(int bits, int tables, int rows) {
-        long seed = TestData.seed("interleavedTables bits=" + bits + " tables=" + tables + " rows=" + rows);
-        SplittableRandom r = new SplittableRandom(seed);
-        int hq = 8, d = 64;
-        double tau = 0.4;
-        float scale = (float) (2 / (Math.sqrt(d) * tau));
-        float[] q = TestData.floats(r, hq * d, 1.0);
-        float[] planes = Hyperplanes.gaussian(r.nextLong(), tables, bits, d);
-        float[] out = TestData.poisonedFloats(rows * SocketHashKernels.slabs(tables) * SocketHashKernels.INTERLEAVE << bits);
-        WorkGroups.run(rows * tables, 1, SocketHashKernels.TABLE_GROUP, ctx -> SocketHashKernels.bucketTables(ctx, q,
-                planes, out, hq, rows, d, tables, bits, scale, SocketHashKernels.INTERLEAVED));
-        double[] ref = SocketHashReference.interleave(SocketHashReference.bucketTables(q, planes, hq, rows, d, tables,
-                bits, tau), rows, tables, bits);
-        for (int i = 0; i < ref.length; i++) {
-            if (Double.isNaN(ref[i])) {
-                assertTrue(Float.isNaN(out[i]), "padding entry " + i + " written");
-            } else {
-                assertEquals(ref[i], out[i], 1e-5 * Math.abs(ref[i]), "entry " + i);
-            }
-        }
     }
 
     /**
