@@ -4,8 +4,9 @@
 One Llama-3.1-8B attention layer at batch 1: q [1, 32, 1, 128], k and v [1, 8, T, 128] in fp16,
 N(0, 1) (never zeros), grouped-query attention through enable_gqa=True where the backend takes
 it (else K and V expanded to 32 heads beforehand, which reads 4x the bytes: the line says which).
-Each backend (flash, cuDNN) is timed with CUDA events around each call after warm-up; the median
-of --repeats calls. Inputs rotate: four queries and enough KV caches to hold 256 MiB (at least 2),
+Each backend (flash, cuDNN) is timed with CUDA events around each call after warm-up, the call
+queued behind torch.cuda._sleep so that the events hold the device's time and not the host's
+launch; the median of --repeats calls. Inputs rotate: four queries and enough KV caches to hold 256 MiB (at least 2),
 so that short contexts do not sit in the L2 cache. Also prints the device's copy bandwidth as
 torch measures it (a device-to-device copy, bytes read plus bytes written) and the event time of
 a one-element add (what a call costs besides its kernels).
@@ -29,7 +30,12 @@ BACKENDS = {"flash": SDPBackend.FLASH_ATTENTION, "cudnn": SDPBackend.CUDNN_ATTEN
             "efficient": SDPBackend.EFFICIENT_ATTENTION, "math": SDPBackend.MATH}
 
 
-def median_us(fn, calls, warmup=10):
+# torch.cuda._sleep's cycles before a timed call (about a millisecond at an H100's clock): the
+# call is queued before its start event fires, as `sparse bench` queues its step behind a hold
+HOLD_CYCLES = 2_000_000
+
+
+def median_us(fn, calls, warmup=10, hold=True):
     for i in range(warmup):
         fn(i)
     torch.cuda.synchronize()
@@ -37,6 +43,8 @@ def median_us(fn, calls, warmup=10):
     for i in range(calls):
         start = torch.cuda.Event(enable_timing=True)
         end = torch.cuda.Event(enable_timing=True)
+        if hold:
+            torch.cuda._sleep(HOLD_CYCLES)
         start.record()
         fn(i)
         end.record()
@@ -74,10 +82,11 @@ def main():
     device = torch.cuda.get_device_name()
     print(json.dumps({"peer": "torch", "backend": "copy", "device": device, "torch": torch.__version__,
                       "gbps": copy_bandwidth(args.repeats) / 1e9}), flush=True)
-    # what the events around one call hold besides the kernels: an add of one element
+    # what the events around one call hold besides the kernels when nothing is queued ahead: an
+    # add of one element
     one = torch.ones(1, device="cuda")
     print(json.dumps({"peer": "torch", "backend": "launch", "device": device, "torch": torch.__version__,
-                      "median_us": median_us(lambda i: one.add(1), args.repeats)}), flush=True)
+                      "median_us": median_us(lambda i: one.add(1), args.repeats, hold=False)}), flush=True)
     for t in [int(x) for x in args.context.split(",")]:
         cache_bytes = 2 * HKV * t * D * 2
         n = max(2, min(MAX_CACHES, -(-ROTATED_BYTES // cache_bytes)))

@@ -56,9 +56,9 @@ public interface Device extends AutoCloseable {
     /**
      * Runs {@code parts} in order (each issues work on this device) and returns, per part, the
      * time from its start to its end, in nanoseconds, after waiting for all of them. Here the
-     * wall time, the queue drained before each part and after it; a GPU backend measures on the
-     * device without waiting between parts (CUDA: an event between each two), so each part's
-     * time holds the gap before it where the host's launch left the device idle.
+     * wall time, the queue drained before each part and after it; CUDA measures on the device,
+     * an event between each two parts, with the parts queued before the first event fires (so
+     * that no part's time holds a wait for the host's launches).
      */
     default long[] timeSpans(List<Runnable> parts) {
         long[] nanos = new long[parts.size()];

@@ -10,12 +10,14 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.DeviceBuffer;
 import sparse.engine.backend.ElementType;
 import sparse.engine.backend.Grid;
 import sparse.engine.backend.KernelCompileException;
+import sparse.tasks.kernels.probe.HoldKernels;
 import sparse.tasks.lang.KernelSpec;
 import sparse.tasks.lang.KernelSpec.Param;
 
@@ -27,6 +29,12 @@ import sparse.tasks.lang.KernelSpec.Param;
 final class CudaDevice implements Device {
     private final CudaContext context;
     private final PtxCache ptxCache;
+    /** {@link #timeSpans}'s hold: kernel, its value, iterations per nanosecond, the longest queueing seen. */
+    private CompiledKernel holdKernel;
+    private DeviceBuffer holdValue;
+    private double holdIterationsPerNano;
+    private long longestQueueNanos;
+    private boolean lateHoldReported;
 
     CudaDevice(CudaContext context, PtxCache ptxCache) {
         this.context = context;
@@ -253,7 +261,15 @@ final class CudaDevice implements Device {
         return arg == null ? "null" : arg instanceof DeviceBuffer ? arg.toString() : arg.getClass().getSimpleName() + " " + arg;
     }
 
-    /** An event on the stream before each part and after the last: the device's own time for each. */
+    /**
+     * An event on the stream before each part and after the last: the device's own time for
+     * each, with the parts queued ahead. A hold kernel ({@link HoldKernels#hold}) runs first,
+     * for at least {@link #MIN_HOLD_NANOS} and twice the longest time the host has taken to
+     * queue such parts, so that the first event fires once every launch is queued: the spans
+     * are the device running the parts back to back, not waiting for the host's launches
+     * (nvbench's blocking kernel). Where the hold ended before the host had queued the parts,
+     * the spans hold those waits: said once on standard error, and the next hold is longer.
+     */
     @Override
     public long[] timeSpans(List<Runnable> parts) {
         context.makeCurrent();
@@ -262,11 +278,23 @@ final class CudaDevice implements Device {
             for (int i = 0; i < events.length; i++) {
                 events[i] = context.driver.eventCreate();
             }
+            hold(Math.max(MIN_HOLD_NANOS, 2 * longestQueueNanos));
+            context.makeCurrent();
             context.driver.eventRecord(events[0], context.stream);
+            long queueStart = System.nanoTime();
             for (int i = 0; i < parts.size(); i++) {
                 parts.get(i).run();
                 context.makeCurrent();
                 context.driver.eventRecord(events[i + 1], context.stream);
+            }
+            long queued = System.nanoTime() - queueStart;
+            boolean late = context.driver.eventDone(events[0]);
+            longestQueueNanos = Math.max(longestQueueNanos, queued);
+            if (late && !lateHoldReported) {
+                lateHoldReported = true;
+                System.err.printf(Locale.ROOT, "%s: the timing hold ended before %d launches were queued (%.0f us);"
+                        + " these spans include waits for the host, later holds last %.0f us%n", context.id, parts.size(),
+                        queued / 1e3, 2 * longestQueueNanos / 1e3);
             }
             context.driver.eventSynchronize(events[parts.size()]);
             long[] nanos = new long[parts.size()];
@@ -281,6 +309,25 @@ final class CudaDevice implements Device {
                 }
             }
         }
+    }
+
+    /** The shortest hold before timed parts: longer than queueing a decode step's launches takes. */
+    static final long MIN_HOLD_NANOS = 1_000_000;
+    /** Iterations of the hold kernel's chain timed once to learn its rate. */
+    private static final int HOLD_CALIBRATION = 1 << 20;
+
+    /** Queues the hold kernel for about {@code nanos} of device time. */
+    private void hold(long nanos) {
+        Grid one = Grid.of(1, 1);
+        if (holdKernel == null) {
+            holdKernel = compile(KernelSpec.lookup(HoldKernels.class, "hold"));
+            holdValue = allocate(ElementType.FLOAT, 1);
+            holdValue.write(new float[]{1f});
+            long calibration = launch(holdKernel, one, new Object[]{holdValue, HOLD_CALIBRATION}, true);
+            holdIterationsPerNano = HOLD_CALIBRATION / (double) Math.max(1, calibration);
+        }
+        int iterations = (int) Math.min(Integer.MAX_VALUE, Math.ceil(nanos * holdIterationsPerNano));
+        launch(holdKernel, one, new Object[]{holdValue, iterations}, false);
     }
 
     /** Waits for the stream; an error from earlier asynchronous work (a faulting kernel) surfaces here. */
@@ -298,6 +345,11 @@ final class CudaDevice implements Device {
     public void close() {
         context.makeCurrent();
         context.driver.contextSynchronize();
+        if (holdValue != null) {
+            holdValue.close();
+            holdValue = null;
+            holdKernel = null;
+        }
     }
 
     @Override

@@ -31,6 +31,7 @@ final class CudaDriver {
     static final int CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR = 76;
     private static final int CUDA_SUCCESS = 0;
     private static final int CUDA_ERROR_OUT_OF_MEMORY = 2;
+    private static final int CUDA_ERROR_NOT_READY = 600;
     private static final int CU_JIT_ERROR_LOG_BUFFER = 5;
     private static final int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
     private static final int JIT_LOG_BYTES = 16 * 1024;
@@ -58,6 +59,7 @@ final class CudaDriver {
     private final MethodHandle cuEventCreate;
     private final MethodHandle cuEventRecord;
     private final MethodHandle cuEventSynchronize;
+    private final MethodHandle cuEventQuery;
     private final MethodHandle cuEventElapsedTime;
     private final MethodHandle cuEventDestroy;
 
@@ -87,6 +89,7 @@ final class CudaDriver {
         cuEventCreate = bind(lib, "cuEventCreate", ADDRESS, JAVA_INT);
         cuEventRecord = bind(lib, "cuEventRecord", ADDRESS, ADDRESS);
         cuEventSynchronize = bind(lib, "cuEventSynchronize", ADDRESS);
+        cuEventQuery = bind(lib, "cuEventQuery", ADDRESS);
         cuEventElapsedTime = bind(lib, "cuEventElapsedTime", ADDRESS, ADDRESS, ADDRESS);
         cuEventDestroy = bind(lib, "cuEventDestroy_v2", ADDRESS);
     }
@@ -312,6 +315,16 @@ final class CudaDriver {
 
     void eventSynchronize(MemorySegment event) {
         run("cuEventSynchronize", () -> (int) cuEventSynchronize.invokeExact(event));
+    }
+
+    /** Whether the event has completed (the work before it in its stream is done). */
+    boolean eventDone(MemorySegment event) {
+        int status = status(() -> (int) cuEventQuery.invokeExact(event));
+        if (status == CUDA_ERROR_NOT_READY) {
+            return false;
+        }
+        check("cuEventQuery", status);
+        return true;
     }
 
     /** Milliseconds between two completed events (about half a microsecond resolution). */
