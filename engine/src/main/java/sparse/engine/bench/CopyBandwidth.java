@@ -1,6 +1,7 @@
 package sparse.engine.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.DeviceBuffer;
@@ -12,7 +13,8 @@ import sparse.tasks.lang.KernelSpec;
 /**
  * The device's copy bandwidth as the benchmarks' ceiling: the bandwidth probe's vector add
  * ({@link BandwidthKernels#vectorAdd}, 8 bytes read and 4 written per element) over vectors
- * far larger than any cache, the median of timed launches, bytes read plus bytes written.
+ * far larger than any cache, the median of launches timed as the benchmarks' steps are, bytes
+ * read plus bytes written.
  *
  * @param bytesPerSecond bytes moved per second
  * @param elements       floats per vector
@@ -49,9 +51,10 @@ public record CopyBandwidth(double bytesPerSecond, int elements, long medianNano
             for (int i = 0; i < WARMUP; i++) {
                 device.launch(kernel, grid, args, true);
             }
+            // timed as the decode steps are (Device.timeSpans): on CUDA queued before the first event
             long[] nanos = new long[REPEATS];
             for (int i = 0; i < REPEATS; i++) {
-                nanos[i] = device.launch(kernel, grid, args, true);
+                nanos[i] = device.timeSpans(List.of(() -> device.launch(kernel, grid, args, false)))[0];
             }
             float[] c = new float[elements];
             dc.read(c);
