@@ -236,9 +236,12 @@ public final class DecodeAttentionKernels {
         int j = t % TILE_KEYS;
 
         float scale = KernelMath.rsqrt((float) d);
+        // q as [pair][head][2]: the eight values a pair of channels needs for every head sit
+        // together, two 16-byte loads of local memory (as weights are [key][head]: one)
         for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
-            int head = i / (2 * PAIRS);
-            int e = i - head * 2 * PAIRS;
+            int pair = i / (2 * GROUP_HEADS);
+            int head = (i - pair * 2 * GROUP_HEADS) / 2;
+            int e = 2 * pair + (i & 1);
             float x = 0f;
             if (head < heads && e < d) {
                 x = q[(h0 + head) * d + e] * scale;
@@ -397,20 +400,21 @@ public final class DecodeAttentionKernels {
                 float xh = highHalf(x);
                 float yl = lowHalf(y);
                 float yh = highHalf(y);
-                float ql = qs[2 * i];
-                float qh = qs[2 * i + 1];
+                int at = i * 2 * GROUP_HEADS;
+                float ql = qs[at];
+                float qh = qs[at + 1];
                 a0 += ql * xl + qh * xh;
                 b0 += ql * yl + qh * yh;
-                ql = qs[2 * PAIRS + 2 * i];
-                qh = qs[2 * PAIRS + 2 * i + 1];
+                ql = qs[at + 2];
+                qh = qs[at + 3];
                 a1 += ql * xl + qh * xh;
                 b1 += ql * yl + qh * yh;
-                ql = qs[4 * PAIRS + 2 * i];
-                qh = qs[4 * PAIRS + 2 * i + 1];
+                ql = qs[at + 4];
+                qh = qs[at + 5];
                 a2 += ql * xl + qh * xh;
                 b2 += ql * yl + qh * yh;
-                ql = qs[6 * PAIRS + 2 * i];
-                qh = qs[6 * PAIRS + 2 * i + 1];
+                ql = qs[at + 6];
+                qh = qs[at + 7];
                 a3 += ql * xl + qh * xh;
                 b3 += ql * yl + qh * yh;
             }
@@ -449,7 +453,7 @@ public final class DecodeAttentionKernels {
             if (valid) {
                 w = KernelMath.exp(s - newMax);
             }
-            weights[g * TILE_KEYS + j] = w;
+            weights[j * GROUP_HEADS + g] = w;
             runningSum = runningSum * correction + w;
             runningMax = newMax;
             if (j == 0) {
@@ -477,10 +481,10 @@ public final class DecodeAttentionKernels {
                 int x = valueTile[r * PAIRS + p];
                 float lo = lowHalf(x);
                 float hi = highHalf(x);
-                float w0 = weights[r];
-                float w1 = weights[TILE_KEYS + r];
-                float w2 = weights[2 * TILE_KEYS + r];
-                float w3 = weights[3 * TILE_KEYS + r];
+                float w0 = weights[r * GROUP_HEADS];
+                float w1 = weights[r * GROUP_HEADS + 1];
+                float w2 = weights[r * GROUP_HEADS + 2];
+                float w3 = weights[r * GROUP_HEADS + 3];
                 acc0 += w0 * lo;
                 acc1 += w0 * hi;
                 acc2 += w1 * lo;
@@ -494,7 +498,7 @@ public final class DecodeAttentionKernels {
         ctx.localBarrier();
 
         // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
-        weights[g * TILE_KEYS + j] = runningSum;
+        weights[j * GROUP_HEADS + g] = runningSum;
         int base = lane * GROUP_HEADS * 2 * PAIRS + p;
         valueTile[base] = KernelMath.floatToIntBits(acc0);
         valueTile[base + PAIRS] = KernelMath.floatToIntBits(acc1);
@@ -510,7 +514,7 @@ public final class DecodeAttentionKernels {
             if (j == 0) {
                 float sum = 0f;
                 for (int i = 0; i < TILE_KEYS; i++) {
-                    sum += weights[g * TILE_KEYS + i];
+                    sum += weights[i * GROUP_HEADS + g];
                 }
                 partialMax[partial] = runningMax;
                 partialSum[partial] = sum;
