@@ -3,7 +3,6 @@ package sparse.engine.attention.dense;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -109,7 +108,13 @@ public final class MethodTests {
         return assertTopMAgrees(got, ref, refScores, sink, window, tolerance, j -> false, what);
     }
 
-    /** As above; a key for which {@code excused} holds may differ whatever its score (its score is not exact in fp32). */
+    /**
+     * As above; a key for which {@code excused} holds may differ whatever its score (its score
+     * is not exact in fp32). Each excused key the list lacks leaves its place to the next
+     * candidate, and each excused key it has takes the place of the reference's lowest: so a key
+     * the list has in the reference's stead is judged against the reference's (M + e)-th score,
+     * and one it lacks against the min(M, M − a + 1)-th, e and a the numbers of such excused keys.
+     */
     public static int assertTopMAgrees(int[] got, int[] ref, double[] refScores, int sink, int window, double tolerance,
                                        java.util.function.IntPredicate excused, String what) {
         assertEquals(ref.length, got.length, what + ": list length");
@@ -130,14 +135,26 @@ public final class MethodTests {
         }
         double threshold = Arrays.stream(refHeavy).mapToDouble(j -> refScores[j]).min().orElseThrow();
         double scale = Arrays.stream(refScores).map(Math::abs).max().orElseThrow();
-        List<Integer> differ = new ArrayList<>();
-        IntStream.of(gotHeavy).filter(j -> Arrays.binarySearch(refHeavy, j) < 0).forEach(differ::add);
-        IntStream.of(refHeavy).filter(j -> Arrays.binarySearch(gotHeavy, j) < 0).forEach(differ::add);
-        for (int j : differ) {
-            assertTrue(excused.test(j) || Math.abs(refScores[j] - threshold) <= tolerance * scale, what + ": key " + j + " with score "
-                    + refScores[j] + " differs from the reference selection (M-th score " + threshold + ")");
+        int[] added = IntStream.of(gotHeavy).filter(j -> Arrays.binarySearch(refHeavy, j) < 0).toArray();
+        int[] missing = IntStream.of(refHeavy).filter(j -> Arrays.binarySearch(gotHeavy, j) < 0).toArray();
+        int excusedMissing = (int) IntStream.of(missing).filter(excused::test).count();
+        int excusedAdded = (int) IntStream.of(added).filter(excused::test).count();
+        // the candidates' scores between sink and window, ascending; rank r (1 = largest) at length - r
+        double[] candidates = IntStream.range(sink, visible - window).mapToDouble(j -> refScores[j]).sorted().toArray();
+        double replacement = candidates[candidates.length - Math.min(refHeavy.length + excusedMissing, candidates.length)];
+        int lowestDisplaced = Math.min(refHeavy.length, refHeavy.length - excusedAdded + 1);
+        double displaced = candidates[candidates.length - Math.max(1, lowestDisplaced)];
+        for (int j : missing) {
+            assertTrue(excused.test(j) || refScores[j] <= displaced + tolerance * scale, what + ": key " + j
+                    + " with score " + refScores[j] + " is missing from the selection (M-th score " + threshold
+                    + ", displaced by " + excusedAdded + " excused keys down from " + displaced + ")");
         }
-        return differ.size();
+        for (int j : added) {
+            assertTrue(excused.test(j) || refScores[j] >= replacement - tolerance * scale, what + ": key " + j
+                    + " with score " + refScores[j] + " differs from the reference selection (M-th score " + threshold
+                    + ", the next " + excusedMissing + " candidates down to " + replacement + ")");
+        }
+        return added.length + missing.length;
     }
 
     /** |a ∩ b| / |b| for ascending lists. */
