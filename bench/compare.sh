@@ -36,8 +36,9 @@ if ours:
           + (f", torch {copy[0]:.0f} GB/s (copy_)" if copy else "")
           + f"; an empty timed launch {ours[0]['launch_us']:.1f} us"
           + (f" (torch: a one-element add {launch[0]:.1f} us)" if launch else ""))
-print("ours_us: device events before the step's first launch and after its last, as theirs are around"
-      " one call; /flash, /cudnn: ours_us over theirs (below 1: ours faster); stages: each task's part of the step, the gap before it included")
+print("ours_us: device events before the step's first launch and after its last, the step queued behind a hold,"
+      " as theirs are around one call queued behind torch.cuda._sleep; /flash, /cudnn: ours_us over theirs"
+      " (below 1: ours faster); stages: each task's part of the step")
 print(f"{'context':>8} {'method':<14} {'ours_us':>9} {'tasks':>5} {'flash_us':>9} {'cudnn_us':>9} {'/flash':>7} "
       f"{'/cudnn':>7} {'of_copy':>7} {'check':>8}  stages (us)")
 def fmt(x, spec):

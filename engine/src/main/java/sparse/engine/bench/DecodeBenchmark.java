@@ -39,10 +39,11 @@ import sparse.tasks.kernels.sketch.SketchParameters;
  * rotate through several caches and queries, so that a small context does not sit in the L2
  * cache.
  *
- * <p>The step's time is the median of the device spans: its kernels back to back as the host
- * issues them, so launch gaps count where they leave the device idle. A stage's time is the
- * median of its tasks' parts of their steps' spans, each holding the gap before it; those steps'
- * extra events cost host time, so the stages can add up to a little more than the step.
+ * <p>The step's time is the median of the device spans: its kernels back to back, queued
+ * before the first event fires where the device can hold them (CUDA), so that the host's
+ * launches do not count, as the peer's call is queued behind torch.cuda._sleep. A stage's time
+ * is the median of its tasks' parts of their steps' spans, the events between them included,
+ * so the stages can add up to a little more than the step.
  *
  * <p>Each cache is its own layer. Sketch&amp;Walk's caches are sparse layers (the first layers
  * after its dense ones), never a dense layer, and each starts its decode as after a real
