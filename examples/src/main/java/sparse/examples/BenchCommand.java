@@ -87,7 +87,7 @@ final class BenchCommand implements Runnable {
                     + "an empty timed launch %.1f us, %.1f us of host time per launch back to back%n", device.id(),
                     device.name(), copy.bytesPerSecond() / 1e9, copy.elements(), launch.micros(), launch.hostMicros());
             System.out.printf(Locale.ROOT, "one layer: %d query heads, %d KV heads, D %d, fp16 K/V, batch 1; "
-                    + "medians of %d steps (device time from the first launch to the last, the step queued first)%n",
+                    + "medians of %d steps (device time from the first launch to the last; CUDA queues the step first)%n",
                     shape.hq(), shape.hkv(), shape.d(), repeats);
             System.out.printf(Locale.ROOT, "%-14s %8s %8s %10s %6s %10s %9s %7s %7s %9s%s%n", "method", "context",
                     "density", "median_us", "tasks", "wall_us", "MiB", "GB/s", "of_copy", "check",
