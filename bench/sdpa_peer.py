@@ -6,8 +6,8 @@ N(0, 1) (never zeros), grouped-query attention through enable_gqa=True where the
 it (else K and V expanded to 32 heads beforehand, which reads 4x the bytes: the line says which).
 Each backend (flash, cuDNN) is timed with CUDA events around each call after warm-up, the call
 queued behind torch.cuda._sleep so that the events hold the device's time and not the host's
-launch; the median of --repeats calls. Inputs rotate: four queries and enough KV caches to hold 256 MiB (at least 2),
-so that short contexts do not sit in the L2 cache. Also prints the device's copy bandwidth as
+launch; the median of --repeats calls. Inputs rotate: four queries and enough KV caches to hold
+256 MiB (at least 2), so that short contexts do not sit in the L2 cache. Also prints the device's copy bandwidth as
 torch measures it (a device-to-device copy, bytes read plus bytes written) and the event time of
 a one-element add (what a call costs besides its kernels).
 
