@@ -237,7 +237,8 @@ public final class DecodeAttentionKernels {
 
         float scale = KernelMath.rsqrt((float) d);
         // q as [pair][head][2]: the eight values a pair of channels needs for every head sit
-        // together, two 16-byte loads of local memory (as weights are [key][head]: one)
+        // together, so that the compiler can load them as two 16-byte words (and the weights,
+        // [key][head], as one)
         for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
             int pair = i / (2 * GROUP_HEADS);
             int head = (i - pair * 2 * GROUP_HEADS) / 2;
