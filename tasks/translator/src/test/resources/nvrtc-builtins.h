@@ -3,6 +3,7 @@
 #define __global__ __attribute__((global))
 #define __shared__ __attribute__((shared))
 #define __forceinline__ __attribute__((always_inline))
+#define __align__(n) __attribute__((aligned(n)))
 #include <__clang_cuda_builtin_vars.h>
 __device__ float expf(float); __device__ float logf(float); __device__ float sqrtf(float);
 __device__ float rsqrtf(float); __device__ float tanhf(float); __device__ float sinf(float);
@@ -17,3 +18,5 @@ __device__ void __syncthreads();
 __device__ float __shfl_sync(unsigned int mask, float var, int srcLane, int width = 32);
 __device__ int atomicAdd(int*, int); __device__ int atomicMax(int*, int); __device__ int atomicMin(int*, int);
 __device__ int atomicCAS(int*, int, int);
+struct __align__(16) int4 { int x, y, z, w; };
+__device__ __SIZE_TYPE__ __cvta_generic_to_shared(const void*);

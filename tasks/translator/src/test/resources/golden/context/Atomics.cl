@@ -1,7 +1,7 @@
 // Atomics (Atomics.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
 __kernel void Atomics_histogram(__global int* values, __global int* bins, __global int* stats, int values_length, int bins_length, int stats_length) {
-    __local int local_[64];
+    __local int local_[64] __attribute__((aligned(16)));
     int lid = (int)get_local_id(0);
     if (lid < 64) {
         local_[lid] = 0;

@@ -1,7 +1,7 @@
 // Atomics (Atomics.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
 extern "C" __global__ void Atomics_histogram(int* values, int* bins, int* stats, int values_length, int bins_length, int stats_length) {
-    __shared__ int local_[64];
+    __shared__ __align__(16) int local_[64];
     int lid = (int)threadIdx.x;
     if (lid < 64) {
         local_[lid] = 0;

@@ -1,8 +1,8 @@
 // LocalReduce (LocalReduce.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
 __kernel void LocalReduce_sum(__global float* in, __global float* out, int n, int in_length, int out_length) {
-    __local float partial[256];
-    __local int counts[16];
+    __local float partial[256] __attribute__((aligned(16)));
+    __local int counts[16] __attribute__((aligned(16)));
     int gid = (int)get_global_id(0);
     int lid = (int)get_local_id(0);
     partial[lid] = gid < n ? in[gid] : 0.0f;

@@ -22,7 +22,7 @@ float Shuffle_subGroupMean(float v, __local float* sparse_exchange) {
 }
 
 __kernel void Shuffle_rotateAndSum(__global float* in, __global float* rotated, __global float* means, int in_length, int rotated_length, int means_length) {
-    __local float sparse_exchange[1024];
+    __local float sparse_exchange[1024] __attribute__((aligned(16)));
     int i = (int)get_global_id(0);
     float v = in[i];
     rotated[i] = sparse_shuffle(sparse_exchange, v, (int)get_local_id(0) + 1);
@@ -30,8 +30,8 @@ __kernel void Shuffle_rotateAndSum(__global float* in, __global float* rotated, 
 }
 
 __kernel void Shuffle_broadcast(__global int* in, __global float* out, int in_length, int out_length) {
-    __local float scratch[64];
-    __local float sparse_exchange[1024];
+    __local float scratch[64] __attribute__((aligned(16)));
+    __local float sparse_exchange[1024] __attribute__((aligned(16)));
     int lid = (int)get_local_id(0);
     scratch[lid & 63] = sparse_shuffle(sparse_exchange, (float)in[(int)get_global_id(0)], 0);
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

@@ -20,7 +20,7 @@ extern "C" __global__ void Shuffle_rotateAndSum(float* in, float* rotated, float
 }
 
 extern "C" __global__ void Shuffle_broadcast(int* in, float* out, int in_length, int out_length) {
-    __shared__ float scratch[64];
+    __shared__ __align__(16) float scratch[64];
     int lid = (int)threadIdx.x;
     scratch[lid & 63] = __shfl_sync(0xffffffffu, (float)in[(int)(blockIdx.x * blockDim.x + threadIdx.x)], 0);
     __syncthreads();

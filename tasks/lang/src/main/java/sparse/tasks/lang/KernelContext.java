@@ -80,6 +80,37 @@ public final class KernelContext {
         return result;
     }
 
+    /**
+     * Starts copying the four ints {@code from[fromIndex … fromIndex + 3]} (an int[] parameter,
+     * global) to {@code to[toIndex …]} (a local array of this kernel), both indices multiples of
+     * 4. The copy is this work-item's: it may read the four ints once {@link #awaitCopies} has
+     * waited for the copy's batch (see {@link #commitCopies}), other work-items after a
+     * {@link #localBarrier} that follows. CUDA (sm_80 on): {@code cp.async.cg}, 16 bytes straight to shared memory, no
+     * register staging; OpenCL: {@code vload4} and {@code vstore4}; the JVM: copied at once.
+     */
+    public void copyToLocalAsync(int[] to, int toIndex, int[] from, int fromIndex) {
+        if ((toIndex & 3) != 0 || (fromIndex & 3) != 0) {
+            throw new IllegalArgumentException("copyToLocalAsync: indices " + toIndex + " and " + fromIndex
+                    + " must be multiples of 4 (16-byte aligned)");
+        }
+        System.arraycopy(from, fromIndex, to, toIndex, 4);
+    }
+
+    /** Closes the copies this work-item started since the last commit into one batch. CUDA: {@code cp.async.commit_group}. */
+    public void commitCopies() {
+    }
+
+    /**
+     * Waits until at most {@code batches} (a constant, 0 to 7) of this work-item's newest
+     * committed batches are still copying; copies not yet committed are not waited for. CUDA:
+     * {@code cp.async.wait_group batches}.
+     */
+    public void awaitCopies(int batches) {
+        if (batches < 0 || batches > 7) {
+            throw new IllegalArgumentException("awaitCopies: " + batches + " batches; 0 to 7 may be in flight");
+        }
+    }
+
     /** atomic_add / atomicAdd; returns the old value. */
     public int atomicAdd(int[] array, int index, int value) {
         return (int) INT_ARRAY.getAndAdd(array, index, value);

@@ -73,6 +73,15 @@ abstract class CPrinter {
     /** {@code ctx.shuffle(value, lane)}. */
     abstract Code shuffle(String value, String lane);
 
+    /** {@code ctx.copyToLocalAsync}: a statement that starts copying 16 bytes from {@code from} (global) to {@code to}. */
+    abstract String copyToLocalAsync(String to, String from);
+
+    /** {@code ctx.commitCopies()}: a statement, or null where the dialect's copies are done at once. */
+    abstract String commitCopies();
+
+    /** {@code ctx.awaitCopies(batches)}: a statement, or null where the dialect's copies are done at once. */
+    abstract String awaitCopies(int batches);
+
     /**
      * The parameter by which a helper that shuffles receives its kernel's {@link #EXCHANGE}
      * array; null where shuffles need no memory (then kernels declare no such array either).
@@ -85,7 +94,9 @@ abstract class CPrinter {
         /** Java's float to long conversion; NVIDIA's conversions send NaN to Long.MIN_VALUE, not 0. */
         FLOAT_TO_LONG,
         /** A sub-group shuffle through the kernel's exchange array. */
-        SHUFFLE
+        SHUFFLE,
+        /** The asynchronous copies: {@code ctx.copyToLocalAsync}, {@code commitCopies}, {@code awaitCopies}. */
+        COPY_TO_LOCAL_ASYNC, COMMIT_COPIES, AWAIT_COPIES
     }
 
     /**
@@ -129,6 +140,14 @@ abstract class CPrinter {
                     case Expr.Cast c when c.type() == Ty.Prim.LONG && c.operand().type() == Ty.Prim.FLOAT ->
                             needed.add(PreludeFunction.FLOAT_TO_LONG);
                     case Expr.Shuffle s -> needed.add(PreludeFunction.SHUFFLE);
+                    default -> { }
+                }
+            });
+            IrWalk.visitStmts(f.body(), s -> {
+                switch (s) {
+                    case Stmt.CopyToLocalAsync c -> needed.add(PreludeFunction.COPY_TO_LOCAL_ASYNC);
+                    case Stmt.CommitCopies c -> needed.add(PreludeFunction.COMMIT_COPIES);
+                    case Stmt.AwaitCopies a -> needed.add(PreludeFunction.AWAIT_COPIES);
                     default -> { }
                 }
             });
@@ -259,7 +278,23 @@ abstract class CPrinter {
             case Stmt.Continue c -> line("continue;", at);
             case Stmt.Return r -> line(r.value() == null ? "return;" : "return " + expr(r.value()).text() + ";", at);
             case Stmt.Barrier b -> line(barrier() + ";", at);
+            case Stmt.CopyToLocalAsync c -> line(copyToLocalAsync(address(c.to(), c.toIndex()),
+                    address(c.from(), c.fromIndex())) + ";", at);
+            case Stmt.CommitCopies c -> statementIfAny(commitCopies(), at);
+            case Stmt.AwaitCopies a -> statementIfAny(awaitCopies(a.batches()), at);
         }
+    }
+
+    private void statementIfAny(String statement, int javaLine) {
+        if (statement != null) {
+            line(statement + ";", javaLine);
+        }
+    }
+
+    /** The address of {@code array[index]}: {@code array + index}. */
+    private String address(Expr.Local array, Expr index) {
+        return index instanceof Expr.Literal l && Integer.valueOf(0).equals(l.value())
+                ? array.name() : array.name() + " + " + wrap(index, 13);
     }
 
     /** The statements of a loop's or branch's body, one level in. */

@@ -9,10 +9,10 @@ import java.util.Set;
 import sparse.tasks.lang.KernelSpec;
 
 /**
- * Stage 2: checks the rules that span statements and functions (where {@code @Parallel} loops
- * and local arrays may stand, no recursion, no local array passed to a helper), orders the
- * helpers before their callers, and fills in {@code usesBarrier}, {@code usesShuffle} and
- * {@code parallelBounds}.
+ * Stage 2: checks the rules that span statements and functions (where {@code @Parallel} loops,
+ * local arrays and asynchronous copies may stand, no recursion, no local array passed to a
+ * helper), orders the helpers before their callers, and fills in {@code usesBarrier},
+ * {@code usesShuffle} and {@code parallelBounds}.
  */
 final class Checker {
     private final Reporter reporter;
@@ -195,6 +195,29 @@ final class Checker {
                     }
                 }
                 case Stmt.Barrier b -> facts.barrier = true;
+                case Stmt.CopyToLocalAsync c -> {
+                    inKernel(c, "copyToLocalAsync");
+                    if (!(c.to().type() instanceof Ty.Array t && t.space() == Ty.Space.LOCAL)) {
+                        reporter.error(c.to().pos(), "copyToLocalAsync copies to a local array of the kernel"
+                                + " (int[] s = ctx.allocateIntLocalArray(256)), not to a parameter");
+                    }
+                    if (!(c.from().type() instanceof Ty.Array t && t.space() == Ty.Space.GLOBAL)) {
+                        reporter.error(c.from().pos(), "copyToLocalAsync copies from an int[] parameter of the"
+                                + " kernel (global memory), not from a local array");
+                    }
+                    expr(c.toIndex());
+                    expr(c.fromIndex());
+                }
+                case Stmt.CommitCopies c -> inKernel(c, "commitCopies");
+                case Stmt.AwaitCopies a -> inKernel(a, "awaitCopies");
+            }
+        }
+
+        /** Asynchronous copies go to the kernel's local arrays, which helpers cannot see. */
+        private void inKernel(Stmt s, String method) {
+            if (!function.isKernel()) {
+                reporter.error(s.pos(), method + " must be called in the @Kernel method itself, not in a helper"
+                        + " (the copies go to the kernel's local arrays)");
             }
         }
 

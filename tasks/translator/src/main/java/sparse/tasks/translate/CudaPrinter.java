@@ -131,7 +131,23 @@ final class CudaPrinter extends CPrinter {
 
     @Override
     String localArray(Ty.Prim element, String name, int length) {
-        return "__shared__ " + typeName(element) + " " + name + "[" + length + "];";
+        // 16-byte aligned, so that copyToLocalAsync's 16-byte copies may land at any multiple of 4 ints
+        return "__shared__ __align__(16) " + typeName(element) + " " + name + "[" + length + "];";
+    }
+
+    @Override
+    String copyToLocalAsync(String to, String from) {
+        return "sparse_copy_to_local_async(" + to + ", " + from + ")";
+    }
+
+    @Override
+    String commitCopies() {
+        return "sparse_commit_copies()";
+    }
+
+    @Override
+    String awaitCopies(int batches) {
+        return "sparse_await_copies<" + batches + ">()";
     }
 
     /** The whole warp takes part; the hardware takes the lane mod 32 (width 32), as Java's lane & 31. */
@@ -179,6 +195,31 @@ final class CudaPrinter extends CPrinter {
                     "    return x != x ? 0LL : __float2ll_rz(x);",
                     "}");
             case SHUFFLE -> List.of(); // __shfl_sync is built in
+            // sm_80 on: cp.async.cg goes from global to shared memory in 16 bytes, through no
+            // registers; before, a plain 16-byte copy (done at once, so commit and await are empty)
+            case COPY_TO_LOCAL_ASYNC -> List.of(
+                    "__device__ __forceinline__ void sparse_copy_to_local_async(int* to, const int* from) {",
+                    "#if __CUDA_ARCH__ >= 800",
+                    "    asm volatile(\"cp.async.cg.shared.global [%0], [%1], 16;\"",
+                    "                 :: \"r\"((unsigned int)__cvta_generic_to_shared(to)), \"l\"(from) : \"memory\");",
+                    "#else",
+                    "    *(int4*)to = *(const int4*)from;",
+                    "#endif",
+                    "}");
+            case COMMIT_COPIES -> List.of(
+                    "__device__ __forceinline__ void sparse_commit_copies() {",
+                    "#if __CUDA_ARCH__ >= 800",
+                    "    asm volatile(\"cp.async.commit_group;\" ::: \"memory\");",
+                    "#endif",
+                    "}");
+            // the count is part of the instruction: a template argument, printed as a literal ("n")
+            case AWAIT_COPIES -> List.of(
+                    "template <int batches>",
+                    "__device__ __forceinline__ void sparse_await_copies() {",
+                    "#if __CUDA_ARCH__ >= 800",
+                    "    asm volatile(\"cp.async.wait_group %0;\" :: \"n\"(batches) : \"memory\");",
+                    "#endif",
+                    "}");
         };
     }
 }

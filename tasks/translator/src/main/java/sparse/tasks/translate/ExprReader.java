@@ -416,7 +416,8 @@ final class ExprReader {
             case "atomicCompareAndSwap" -> Expr.AtomicOp.COMPARE_AND_SWAP;
             case "allocateFloatLocalArray", "allocateIntLocalArray" -> throw new Unsupported(mi, name
                     + " must initialise an array variable: float[] s = ctx." + name + "(256)");
-            case "localBarrier" -> throw new Unsupported(mi, "localBarrier() must be a statement of its own");
+            case "localBarrier", "copyToLocalAsync", "commitCopies", "awaitCopies" ->
+                    throw new Unsupported(mi, name + "() must be a statement of its own");
             default -> throw new Unsupported(mi, "KernelContext." + name + " is not supported in kernels");
         };
         Expr.Local array = arrayVariable(args.get(0));

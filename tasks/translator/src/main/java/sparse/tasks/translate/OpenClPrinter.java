@@ -132,7 +132,24 @@ final class OpenClPrinter extends CPrinter {
 
     @Override
     String localArray(Ty.Prim element, String name, int length) {
-        return "__local " + typeName(element) + " " + name + "[" + length + "];";
+        // 16-byte aligned as on CUDA (vstore4 itself needs only int alignment)
+        return "__local " + typeName(element) + " " + name + "[" + length + "] __attribute__((aligned(16)));";
+    }
+
+    /** OpenCL 1.2 has no asynchronous copy per work-item (async_work_group_copy is the group's): one copy at once. */
+    @Override
+    String copyToLocalAsync(String to, String from) {
+        return "vstore4(vload4(0, " + from + "), 0, " + to + ")";
+    }
+
+    @Override
+    String commitCopies() {
+        return null; // the copies are done
+    }
+
+    @Override
+    String awaitCopies(int batches) {
+        return null;
     }
 
     /** OpenCL 1.2 has no sub-group shuffle (nor has NVIDIA's OpenCL cl_khr_subgroup_shuffle): local memory. */
@@ -177,6 +194,7 @@ final class OpenClPrinter extends CPrinter {
                     "long sparse_float_to_long(float x) {",
                     "    return x != x ? 0L : convert_long_sat(x);",
                     "}");
+            case COPY_TO_LOCAL_ASYNC, COMMIT_COPIES, AWAIT_COPIES -> List.of(); // vload4 and vstore4 are built in
             // sub-groups are runs of 32 work-items in x-major order, as CUDA's warps; the second
             // barrier keeps the next shuffle's writes from overtaking this one's reads
             case SHUFFLE -> List.of(

@@ -225,14 +225,8 @@ final class Reader {
         return switch (t.getKind()) {
             case BLOCK -> block(path);
             case VARIABLE -> declaration(path);
-            case EXPRESSION_STATEMENT -> {
-                ExpressionTree e = ((ExpressionStatementTree) t).getExpression();
-                TreePath ep = new TreePath(path, e);
-                if (exprs.isContextCall(ep, "localBarrier")) {
-                    yield new Stmt.Barrier(pos);
-                }
-                yield new Stmt.Eval(exprs.expr(ep), pos);
-            }
+            case EXPRESSION_STATEMENT ->
+                    expressionStatement(new TreePath(path, ((ExpressionStatementTree) t).getExpression()), pos);
             case IF -> {
                 IfTree i = (IfTree) t;
                 Expr condition = exprs.expr(new TreePath(path, i.getCondition()));
@@ -278,6 +272,46 @@ final class Reader {
             default -> throw new Unsupported(t, t.getKind().toString().toLowerCase().replace('_', ' ')
                     + " statements are not supported in kernels");
         };
+    }
+
+    /** An expression as a statement: one of the KernelContext methods that are statements, or an evaluation. */
+    private Stmt expressionStatement(TreePath path, Pos pos) {
+        if (exprs.isContextCall(path, "localBarrier")) {
+            return new Stmt.Barrier(pos);
+        }
+        if (exprs.isContextCall(path, "commitCopies")) {
+            return new Stmt.CommitCopies(pos);
+        }
+        if (exprs.isContextCall(path, "awaitCopies")) {
+            return new Stmt.AwaitCopies(batches(argument(path, 0)), pos);
+        }
+        if (exprs.isContextCall(path, "copyToLocalAsync")) {
+            return new Stmt.CopyToLocalAsync(exprs.arrayVariable(argument(path, 0)), copyIndex(argument(path, 1)),
+                    exprs.arrayVariable(argument(path, 2)), copyIndex(argument(path, 3)), pos);
+        }
+        return new Stmt.Eval(exprs.expr(path), pos);
+    }
+
+    private static TreePath argument(TreePath call, int i) {
+        return new TreePath(call, ((MethodInvocationTree) call.getLeaf()).getArguments().get(i));
+    }
+
+    /** An index of copyToLocalAsync: where it is a constant, it must be a multiple of 4 (the copy is 16 bytes). */
+    private Expr copyIndex(TreePath path) {
+        if (constants.constant(path) instanceof Integer n && (n & 3) != 0) {
+            throw new Unsupported(path.getLeaf(), "copyToLocalAsync copies 16 bytes, so its indices must be multiples"
+                    + " of 4; " + n + " is not");
+        }
+        return exprs.expr(path);
+    }
+
+    /** The argument of awaitCopies: the PTX instruction takes the count as a constant. */
+    private int batches(TreePath path) {
+        if (!(constants.constant(path) instanceof Integer n) || n < 0 || n > 7) {
+            throw new Unsupported(path.getLeaf(), "awaitCopies needs an int constant from 0 to 7 (a literal or a"
+                    + " static final int): the batches that may still be copying");
+        }
+        return n;
     }
 
     private Stmt declaration(TreePath path) {
@@ -331,7 +365,10 @@ final class Reader {
         }
         List<Stmt> init = new ArrayList<>();
         for (StatementTree s : f.getInitializer()) {
-            init.add(statementOrThrow(new TreePath(path, s)));
+            TreePath sp = new TreePath(path, s);
+            // an expression here is only evaluated: ctx.localBarrier() and the like are refused, not printed
+            init.add(s instanceof ExpressionStatementTree e
+                    ? new Stmt.Eval(exprs.expr(new TreePath(sp, e.getExpression())), pos(s)) : statementOrThrow(sp));
         }
         Expr condition = f.getCondition() == null ? null : exprs.expr(new TreePath(path, f.getCondition()));
         List<Expr> update = new ArrayList<>();
@@ -441,7 +478,7 @@ final class Reader {
                 // case X -> body: no fall-through, so the body ends with a break
                 Tree b = c.getBody();
                 if (b instanceof ExpressionTree e) {
-                    body.add(new Stmt.Eval(exprs.expr(new TreePath(casePath, e)), pos(e)));
+                    body.add(expressionStatement(new TreePath(casePath, e), pos(e)));
                 } else if (b instanceof BlockTree) {
                     body.addAll(block(new TreePath(casePath, b)).body());
                 } else {

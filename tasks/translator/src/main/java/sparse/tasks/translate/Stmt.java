@@ -63,4 +63,19 @@ sealed interface Stmt {
 
     record Barrier(Pos pos) implements Stmt {
     }
+
+    /**
+     * {@code ctx.copyToLocalAsync(to, toIndex, from, fromIndex)}: starts copying four ints of
+     * the global array {@code from} to the kernel's local array {@code to}.
+     */
+    record CopyToLocalAsync(Expr.Local to, Expr toIndex, Expr.Local from, Expr fromIndex, Pos pos) implements Stmt {
+    }
+
+    /** {@code ctx.commitCopies()}: closes this work-item's copies started since the last commit into a batch. */
+    record CommitCopies(Pos pos) implements Stmt {
+    }
+
+    /** {@code ctx.awaitCopies(batches)}: waits until at most {@code batches} (0 to 7) committed batches are copying. */
+    record AwaitCopies(int batches, Pos pos) implements Stmt {
+    }
 }
