@@ -232,11 +232,6 @@ public abstract class IndexListAttention implements AttentionMethod {
         return l.step(q, visible);
     }
 
-    /** Words of two fp16 per packed row. */
-    private static int rowInts(int d) {
-        return (d + 1) / 2;
-    }
-
     /** A grid size: {@code n} rounded up to a multiple of {@code m}, at least {@code m}. */
     protected static long roundUp(long n, int m) {
         return Math.max(1, (n + m - 1) / m) * m;
@@ -286,9 +281,9 @@ public abstract class IndexListAttention implements AttentionMethod {
             float[] partialMax = new float[hq * maxChunks];
             float[] partialSum = new float[hq * maxChunks];
             float[] partialAcc = new float[hq * maxChunks * d];
-            // K and V as words of two fp16, [hkv][capacity][⌈d/2⌉]: device only, packed as rows arrive
-            int[] kPairs = new int[hkv * capacity * rowInts(d)];
-            int[] vPairs = new int[hkv * capacity * rowInts(d)];
+            // K and V as words of two fp16, [hkv][capacity][rowInts(d)]: device only, packed as rows arrive
+            int[] kPairs = new int[hkv * capacity * DecodeAttentionKernels.rowInts(d)];
+            int[] vPairs = new int[hkv * capacity * DecodeAttentionKernels.rowInts(d)];
             selection = newSelection(arrays);
 
             graph.task(arrays.task(PACK), KernelSpec.lookup(DecodeAttentionKernels.class, "packHalfPairs"), cache.k(),
@@ -332,8 +327,8 @@ public abstract class IndexListAttention implements AttentionMethod {
             int channels = DecodeAttentionKernels.MERGE_CHANNELS;
             int maxLanes = Math.min(DecodeAttentionKernels.MERGE_GROUP, device.maxWorkGroupSize()) / channels;
             int mergeLocal = Math.clamp(Math.ceilDiv(n, MERGE_CHUNKS_PER_LANE), 1, maxLanes) * channels;
-            plan.withGrid(arrays.id(PACK), Grid.of(roundUp((long) appendCount * rowInts(arrays.d()), 256), arrays.hkv(),
-                            256, 1))
+            long words = (long) appendCount * DecodeAttentionKernels.rowInts(arrays.d());
+            plan.withGrid(arrays.id(PACK), Grid.of(roundUp(words, 256), arrays.hkv(), 256, 1))
                     .withSkipped(arrays.id(PACK), appendCount == 0)
                     .withGrid(arrays.id(ATTEND), Grid.of((long) n * DecodeAttentionKernels.GROUP_SIZE, blocks,
                             DecodeAttentionKernels.GROUP_SIZE, 1))

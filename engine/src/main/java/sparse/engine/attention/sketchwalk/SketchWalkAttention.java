@@ -229,8 +229,8 @@ public final class SketchWalkAttention implements AttentionMethod {
             long keys = visibleTokens;
             if (dense()) {
                 packCount.set(visibleTokens - from);
-                plan.withGrid(taskId("pack"), Grid.of(SketchWalkPrefill.roundUp((long) (visibleTokens - from) * ((d + 1) / 2),
-                        LOGIT_GROUP), hkv, LOGIT_GROUP, 1));
+                long words = (long) (visibleTokens - from) * DecodeAttentionKernels.rowInts(d);
+                plan.withGrid(taskId("pack"), Grid.of(SketchWalkPrefill.roundUp(words, LOGIT_GROUP), hkv, LOGIT_GROUP, 1));
                 plan.withSkipped(taskId("pack"), visibleTokens == from);
             } else {
                 // blocks below from / b hold rows seen before only: complete, they can no longer change
@@ -327,7 +327,7 @@ public final class SketchWalkAttention implements AttentionMethod {
             out = new float[hq * d];
             candidates = new int[capBlocks];
             counts = new int[1];
-            int rowInts = (d + 1) / 2;
+            int rowInts = DecodeAttentionKernels.rowInts(d);
             // K and V as words of two fp16, device only, packed as rows arrive
             int[] kPairs = new int[hkv * capacity * rowInts];
             int[] vPairs = new int[hkv * capacity * rowInts];

@@ -52,6 +52,19 @@ class DenseAttentionTest {
         }
     }
 
+    /** d = 20: ten words of K and V a row, padded to twelve so that rows start on 16-byte boundaries. */
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("devices")
+    void headDimensionNotAMultipleOfEight(Device device) {
+        SplittableRandom r = MethodTests.random("dense d=20 on " + device.id());
+        int hq = 6, hkv = 2, d = 20, capacity = 300;
+        MethodTests.Case c = MethodTests.Case.random(r, hq, hkv, d, capacity, 300);
+        try (DenseAttention dense = new DenseAttention(device)) {
+            dense.load(1, c.cache(300));
+            check(dense.decode(c.q(), hq, 277), c, 277);
+        }
+    }
+
     @Test
     void rejectsBadShapesInOneLine() {
         Device jvm = JvmBackend.open().getFirst();

@@ -64,7 +64,7 @@ class SketchWalkDecodeKernelsTest {
         SplittableRandom random = MethodTests.random("sketchwalk logits on " + device.id() + " " + Arrays.toString(c));
         int sketchDim = c[0], b = c[1], hq = c[2], hkv = c[3], d = c[4], slots = c[5];
         int[] visibleSteps = {1300, 1301, 1301, 1312, 1313, 1330};  // full, a row, nothing, a block completed, ...
-        int capacity = 1400, capBlocks = Math.ceilDiv(capacity, b), rowInts = (d + 1) / 2;
+        int capacity = 1400, capBlocks = Math.ceilDiv(capacity, b), rowInts = DecodeAttentionKernels.rowInts(d);
         SketchParameters sp = SketchParameters.of(d, sketchDim, random.nextLong(), 3);
         int m = sp.m();
         float logitScale = (float) (1 / Math.sqrt(m) / 100);
@@ -332,7 +332,7 @@ class SketchWalkDecodeKernelsTest {
     void groupedBlockAttentionMatchesAttentionOverItsBlocks(Device device, int[] c) {
         SplittableRandom random = MethodTests.random("grouped block attention on " + device.id() + " " + Arrays.toString(c));
         int visible = c[0], b = c[1], hq = c[2], hkv = c[3], d = c[4], listed = c[7], chunks = c[8];
-        int capacity = visible + 40, blocks = Math.ceilDiv(visible, b), rowInts = (d + 1) / 2;
+        int capacity = visible + 40, blocks = Math.ceilDiv(visible, b), rowInts = DecodeAttentionKernels.rowInts(d);
         int sinkEnd = Math.min(c[5], blocks);
         int windowStart = Math.max(sinkEnd, blocks - c[6] - 1);
         // candidates: a random ascending subset of the blocks between sink and window

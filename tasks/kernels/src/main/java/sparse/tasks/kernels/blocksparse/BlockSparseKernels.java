@@ -4,7 +4,6 @@ import static sparse.tasks.kernels.attention.DecodeAttentionKernels.fromOrderKey
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.highHalf;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.lowHalf;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.orderKey;
-import static sparse.tasks.kernels.attention.DecodeAttentionKernels.pairAt;
 
 import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.Kernel;
@@ -51,13 +50,19 @@ public final class BlockSparseKernels {
     public static final int GROUP_SIZE = GROUP_HEADS * TILE_KEYS;
     /** A packed cached row as words of two fp16 (element 2p low, 2p + 1 high): d ≤ 2·PAIRS. */
     public static final int PAIRS = 64;
-    /** Staging and values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
+    /** Values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
     static final int LANES = GROUP_SIZE / PAIRS;
-    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i}. */
+    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i} (in a lane-dependent order). */
     static final int HALF_TILE = TILE_KEYS / 2;
     static final int SLICES = GROUP_SIZE / HALF_TILE;
-    /** Staged key rows are padded so that the 32 work-items of a warp reading their keys' words hit 32 banks. */
-    static final int KEY_ROW = PAIRS + 32 / HALF_TILE;
+    /**
+     * Staged key rows are padded by 16 bytes (copies land on 16-byte boundaries) so that, with
+     * the slices' word order, the 32 work-items of a warp reading their keys' words hit 32 banks.
+     */
+    static final int KEY_ROW = PAIRS + 4;
+    /** Copies: work-item t takes the four words from {@code 4 · (t % QUADS)} of rows {@code t / QUADS + COPY_ROWS·i}. */
+    static final int QUADS = PAIRS / 4;
+    static final int COPY_ROWS = GROUP_SIZE / QUADS;
 
     /**
      * Prefill: query t of head h (q is (hq, tokens, d)) attends the keys of every kept tile
@@ -261,10 +266,11 @@ public final class BlockSparseKernels {
      * m = −3e38, l = 0, acc = 0).
      *
      * <p>Grid: {@code chunks × GROUP_SIZE} by {@code hkv · ⌈(hq/hkv) / GROUP_HEADS⌉}, work-groups
-     * of {@code GROUP_SIZE × 1}. K and V are packed fp16 pairs {@code [hkv][capacity][⌈d/2⌉]}
-     * ints (d ≤ 2·{@link #PAIRS}); the logit scale is 1/√d. Per tile of {@link #TILE_KEYS} keys,
-     * while the work-group computes on one tile in local memory, each work-item has the next
-     * tile's 16 words of K and 16 of V in flight; each work-item forms two keys' dot products
+     * of {@code GROUP_SIZE × 1}. K and V are packed fp16 pairs {@code [hkv][capacity][rowInts(d)]}
+     * ints ({@link DecodeAttentionKernels#rowInts}, d ≤ 2·{@link #PAIRS}); the logit scale is 1/√d.
+     * Per tile of {@link #TILE_KEYS} keys, while the work-group computes on one tile in local
+     * memory, the next tile's K and V rows are copying into a second pair of buffers
+     * ({@link KernelContext#copyToLocalAsync}); each work-item forms two keys' dot products
      * with every head over a slice of the pairs, the slices are summed per (head, key), the
      * tile's maximum per head found by an atomic max over the scores that beat the running one,
      * then each work-item accumulates one pair of output channels of every head.
@@ -274,8 +280,8 @@ public final class BlockSparseKernels {
                                              int[] blocks, int[] counts, int listed, int rangeEnd0, int rangeStart1,
                                              int rangeEnd1, int block, int visible, int hq, int hkv, int d, int chunks,
                                              float[] partialMax, float[] partialSum, float[] partialAcc) {
-        int[] keyTile = ctx.allocateIntLocalArray(TILE_KEYS * KEY_ROW);
-        int[] valueTile = ctx.allocateIntLocalArray(TILE_KEYS * PAIRS);
+        int[] keyTiles = ctx.allocateIntLocalArray(2 * TILE_KEYS * KEY_ROW);
+        int[] valueTiles = ctx.allocateIntLocalArray(2 * TILE_KEYS * PAIRS);
         float[] qs = ctx.allocateFloatLocalArray(GROUP_HEADS * 2 * PAIRS);
         float[] weights = ctx.allocateFloatLocalArray(GROUP_HEADS * TILE_KEYS);
         float[] corrections = ctx.allocateFloatLocalArray(GROUP_HEADS);
@@ -305,15 +311,21 @@ public final class BlockSparseKernels {
         chunk = (chunk + TILE_KEYS - 1) / TILE_KEYS * TILE_KEYS;
         int begin = c * chunk;
         int end = KernelMath.min(begin + chunk, total);
-        int rowInts = (d + 1) / 2;
-        // this work-item's roles: word p of rows in lane (staging, values); keys kk, kk + HALF_TILE
-        // over a slice of the pairs (dot products); head g and key j (scores)
+        int rowInts = DecodeAttentionKernels.rowInts(d);
+        // this work-item's roles: four words from word 4·quad of rows copyRow + COPY_ROWS·i (copies);
+        // word p of rows lane + LANES·i (values); keys kk, kk + HALF_TILE over a slice of the pairs
+        // (dot products); head g and key j (scores)
+        int quad = 4 * (t % QUADS);
+        int copyRow = t / QUADS;
         int p = t % PAIRS;
         int lane = t / PAIRS;
         int kk = t % HALF_TILE;
         int slice = t / HALF_TILE;
         int g = t / TILE_KEYS;
         int j = t % TILE_KEYS;
+        // the slice's words: keys kk and kk + 8 of a warp take words two apart, so that its 32
+        // work-items read 32 banks of the padded rows
+        int firstWord = slice ^ ((kk & 8) >> 2);
 
         float scale = KernelMath.rsqrt((float) d);
         // q as [pair][head][2] and weights as [key][head], as DecodeAttentionKernels lays them out
@@ -350,120 +362,34 @@ public final class BlockSparseKernels {
         float acc5 = 0f;
         float acc6 = 0f;
         float acc7 = 0f;
-        // the words of K and V in flight: rows lane + LANES·i of the coming tile, word p
-        int k0 = 0;
-        int k1 = 0;
-        int k2 = 0;
-        int k3 = 0;
-        int k4 = 0;
-        int k5 = 0;
-        int k6 = 0;
-        int k7 = 0;
-        int k8 = 0;
-        int k9 = 0;
-        int k10 = 0;
-        int k11 = 0;
-        int k12 = 0;
-        int k13 = 0;
-        int k14 = 0;
-        int k15 = 0;
-        int v0 = 0;
-        int v1 = 0;
-        int v2 = 0;
-        int v3 = 0;
-        int v4 = 0;
-        int v5 = 0;
-        int v6 = 0;
-        int v7 = 0;
-        int v8 = 0;
-        int v9 = 0;
-        int v10 = 0;
-        int v11 = 0;
-        int v12 = 0;
-        int v13 = 0;
-        int v14 = 0;
-        int v15 = 0;
-        // Round m stores tile m, loads tile m + 1 and computes tile m; round -1 loads tile 0 and
-        // computes an empty tile (so that every barrier is met by every work-item in every round).
+        // Round m copies tile m + 1 into one pair of buffers while it computes tile m in the other;
+        // round -1 copies tile 0 and computes an empty tile (so that every barrier is met by every
+        // work-item in every round).
         for (int tile = begin - TILE_KEYS; tile < end; tile += TILE_KEYS) {
             int m = (tile - begin) / TILE_KEYS;
             int keys = 0;
             if (m >= 0) {
                 keys = KernelMath.min(TILE_KEYS, end - tile);
             }
-            ctx.localBarrier();  // the last tile is done with: this one's words go in
-            keyTile[lane * KEY_ROW + p] = k0;
-            keyTile[(lane + 1 * LANES) * KEY_ROW + p] = k1;
-            keyTile[(lane + 2 * LANES) * KEY_ROW + p] = k2;
-            keyTile[(lane + 3 * LANES) * KEY_ROW + p] = k3;
-            keyTile[(lane + 4 * LANES) * KEY_ROW + p] = k4;
-            keyTile[(lane + 5 * LANES) * KEY_ROW + p] = k5;
-            keyTile[(lane + 6 * LANES) * KEY_ROW + p] = k6;
-            keyTile[(lane + 7 * LANES) * KEY_ROW + p] = k7;
-            keyTile[(lane + 8 * LANES) * KEY_ROW + p] = k8;
-            keyTile[(lane + 9 * LANES) * KEY_ROW + p] = k9;
-            keyTile[(lane + 10 * LANES) * KEY_ROW + p] = k10;
-            keyTile[(lane + 11 * LANES) * KEY_ROW + p] = k11;
-            keyTile[(lane + 12 * LANES) * KEY_ROW + p] = k12;
-            keyTile[(lane + 13 * LANES) * KEY_ROW + p] = k13;
-            keyTile[(lane + 14 * LANES) * KEY_ROW + p] = k14;
-            keyTile[(lane + 15 * LANES) * KEY_ROW + p] = k15;
-            valueTile[lane * PAIRS + p] = v0;
-            valueTile[(lane + 1 * LANES) * PAIRS + p] = v1;
-            valueTile[(lane + 2 * LANES) * PAIRS + p] = v2;
-            valueTile[(lane + 3 * LANES) * PAIRS + p] = v3;
-            valueTile[(lane + 4 * LANES) * PAIRS + p] = v4;
-            valueTile[(lane + 5 * LANES) * PAIRS + p] = v5;
-            valueTile[(lane + 6 * LANES) * PAIRS + p] = v6;
-            valueTile[(lane + 7 * LANES) * PAIRS + p] = v7;
-            valueTile[(lane + 8 * LANES) * PAIRS + p] = v8;
-            valueTile[(lane + 9 * LANES) * PAIRS + p] = v9;
-            valueTile[(lane + 10 * LANES) * PAIRS + p] = v10;
-            valueTile[(lane + 11 * LANES) * PAIRS + p] = v11;
-            valueTile[(lane + 12 * LANES) * PAIRS + p] = v12;
-            valueTile[(lane + 13 * LANES) * PAIRS + p] = v13;
-            valueTile[(lane + 14 * LANES) * PAIRS + p] = v14;
-            valueTile[(lane + 15 * LANES) * PAIRS + p] = v15;
-            ctx.localBarrier();
-            // tile m's rows are read: tile m + 2's go in their place
+            int keyBase = (m + 2) % 2 * TILE_KEYS * KEY_ROW;
+            int valueBase = (m + 2) % 2 * TILE_KEYS * PAIRS;
+            ctx.localBarrier();  // tile m − 1 is done with: its buffers take tile m + 1
+            int next = (m + 1) % 2;
+            for (int r = copyRow; r < TILE_KEYS; r += COPY_ROWS) {
+                int row = rows[next * TILE_KEYS + r];
+                if (row >= 0 && quad < rowInts) {
+                    ctx.copyToLocalAsync(keyTiles, (next * TILE_KEYS + r) * KEY_ROW + quad, k, row * rowInts + quad);
+                    ctx.copyToLocalAsync(valueTiles, (next * TILE_KEYS + r) * PAIRS + quad, v, row * rowInts + quad);
+                }
+            }
+            ctx.commitCopies();
+            // tile m's rows were read when its copies started: tile m + 2's go in their place
             if (t < TILE_KEYS && m >= 0) {
                 rows[m % 2 * TILE_KEYS + t] = nextRow;
                 nextRow = listRow(blocks, count, rangeEnd0, rangeStart1, block, kvBase, tile + 3 * TILE_KEYS + t, end);
             }
-            // the next tile's words, in flight while this one is computed
-            int next = (m + 1) % 2 * TILE_KEYS + lane;
-            k0 = pairAt(k, rows[next], rowInts, p);
-            v0 = pairAt(v, rows[next], rowInts, p);
-            k1 = pairAt(k, rows[next + 1 * LANES], rowInts, p);
-            v1 = pairAt(v, rows[next + 1 * LANES], rowInts, p);
-            k2 = pairAt(k, rows[next + 2 * LANES], rowInts, p);
-            v2 = pairAt(v, rows[next + 2 * LANES], rowInts, p);
-            k3 = pairAt(k, rows[next + 3 * LANES], rowInts, p);
-            v3 = pairAt(v, rows[next + 3 * LANES], rowInts, p);
-            k4 = pairAt(k, rows[next + 4 * LANES], rowInts, p);
-            v4 = pairAt(v, rows[next + 4 * LANES], rowInts, p);
-            k5 = pairAt(k, rows[next + 5 * LANES], rowInts, p);
-            v5 = pairAt(v, rows[next + 5 * LANES], rowInts, p);
-            k6 = pairAt(k, rows[next + 6 * LANES], rowInts, p);
-            v6 = pairAt(v, rows[next + 6 * LANES], rowInts, p);
-            k7 = pairAt(k, rows[next + 7 * LANES], rowInts, p);
-            v7 = pairAt(v, rows[next + 7 * LANES], rowInts, p);
-            k8 = pairAt(k, rows[next + 8 * LANES], rowInts, p);
-            v8 = pairAt(v, rows[next + 8 * LANES], rowInts, p);
-            k9 = pairAt(k, rows[next + 9 * LANES], rowInts, p);
-            v9 = pairAt(v, rows[next + 9 * LANES], rowInts, p);
-            k10 = pairAt(k, rows[next + 10 * LANES], rowInts, p);
-            v10 = pairAt(v, rows[next + 10 * LANES], rowInts, p);
-            k11 = pairAt(k, rows[next + 11 * LANES], rowInts, p);
-            v11 = pairAt(v, rows[next + 11 * LANES], rowInts, p);
-            k12 = pairAt(k, rows[next + 12 * LANES], rowInts, p);
-            v12 = pairAt(v, rows[next + 12 * LANES], rowInts, p);
-            k13 = pairAt(k, rows[next + 13 * LANES], rowInts, p);
-            v13 = pairAt(v, rows[next + 13 * LANES], rowInts, p);
-            k14 = pairAt(k, rows[next + 14 * LANES], rowInts, p);
-            v14 = pairAt(v, rows[next + 14 * LANES], rowInts, p);
-            k15 = pairAt(k, rows[next + 15 * LANES], rowInts, p);
-            v15 = pairAt(v, rows[next + 15 * LANES], rowInts, p);
+            ctx.awaitCopies(1);  // this work-item's copies of tile m
+            ctx.localBarrier();  // everyone's
             // dot products of keys kk and kk + HALF_TILE with each head, over a slice of the pairs
             float a0 = 0f;
             float a1 = 0f;
@@ -473,9 +399,14 @@ public final class BlockSparseKernels {
             float b1 = 0f;
             float b2 = 0f;
             float b3 = 0f;
-            for (int i = slice; i < PAIRS; i += SLICES) {
-                int x = keyTile[kk * KEY_ROW + i];
-                int y = keyTile[(kk + HALF_TILE) * KEY_ROW + i];
+            // (words past the row were not copied: skipped)
+            for (int i = firstWord; i < PAIRS; i += SLICES) {
+                int x = 0;
+                int y = 0;
+                if (i < rowInts) {
+                    x = keyTiles[keyBase + kk * KEY_ROW + i];
+                    y = keyTiles[keyBase + (kk + HALF_TILE) * KEY_ROW + i];
+                }
                 float xl = lowHalf(x);
                 float xh = highHalf(x);
                 float yl = lowHalf(y);
@@ -500,15 +431,15 @@ public final class BlockSparseKernels {
             }
             ctx.localBarrier();
             // the key tile is read: it holds the slices' sums now, [slice][head][key] as float bits
-            int base = slice * GROUP_HEADS * TILE_KEYS + kk;
-            keyTile[base] = KernelMath.floatToIntBits(a0);
-            keyTile[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
-            keyTile[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
-            keyTile[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
-            keyTile[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
-            keyTile[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
-            keyTile[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
-            keyTile[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
+            int base = keyBase + slice * GROUP_HEADS * TILE_KEYS + kk;
+            keyTiles[base] = KernelMath.floatToIntBits(a0);
+            keyTiles[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
+            keyTiles[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
+            keyTiles[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
+            keyTiles[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
+            keyTiles[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
+            keyTiles[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
+            keyTiles[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
             ctx.localBarrier();
 
             // the logit of head g and key j; a new maximum goes to tileMax[g]
@@ -517,7 +448,7 @@ public final class BlockSparseKernels {
             if (valid) {
                 s = 0f;
                 for (int i = 0; i < SLICES; i++) {
-                    s += KernelMath.intBitsToFloat(keyTile[(i * GROUP_HEADS + g) * TILE_KEYS + j]);
+                    s += KernelMath.intBitsToFloat(keyTiles[keyBase + (i * GROUP_HEADS + g) * TILE_KEYS + j]);
                 }
                 if (s > runningMax) {
                     ctx.atomicMax(tileMax, g, orderKey(s));
@@ -555,7 +486,7 @@ public final class BlockSparseKernels {
             acc6 *= c3;
             acc7 *= c3;
             for (int r = lane; r < keys; r += LANES) {
-                int x = valueTile[r * PAIRS + p];
+                int x = valueTiles[valueBase + r * PAIRS + p];
                 float lo = lowHalf(x);
                 float hi = highHalf(x);
                 float w0 = weights[r * GROUP_HEADS];
@@ -577,14 +508,14 @@ public final class BlockSparseKernels {
         // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
         weights[j * GROUP_HEADS + g] = runningSum;
         int base = lane * GROUP_HEADS * 2 * PAIRS + p;
-        valueTile[base] = KernelMath.floatToIntBits(acc0);
-        valueTile[base + PAIRS] = KernelMath.floatToIntBits(acc1);
-        valueTile[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
-        valueTile[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
-        valueTile[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
-        valueTile[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
-        valueTile[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
-        valueTile[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
+        valueTiles[base] = KernelMath.floatToIntBits(acc0);
+        valueTiles[base + PAIRS] = KernelMath.floatToIntBits(acc1);
+        valueTiles[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
+        valueTiles[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
+        valueTiles[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
+        valueTiles[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
+        valueTiles[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
+        valueTiles[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
         ctx.localBarrier();
         if (g < heads) {
             int partial = (h0 + g) * chunks + c;
@@ -601,8 +532,8 @@ public final class BlockSparseKernels {
                 float hi = 0f;
                 for (int i = 0; i < LANES; i++) {
                     int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
-                    lo += KernelMath.intBitsToFloat(valueTile[at]);
-                    hi += KernelMath.intBitsToFloat(valueTile[at + PAIRS]);
+                    lo += KernelMath.intBitsToFloat(valueTiles[at]);
+                    hi += KernelMath.intBitsToFloat(valueTiles[at + PAIRS]);
                 }
                 if (2 * word < d) {
                     partialAcc[partial * d + 2 * word] = lo;

@@ -1,5 +1,6 @@
 package sparse.tasks.kernels.sketch;
 
+import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
@@ -212,7 +213,7 @@ public final class SketchKernels {
      * updates the old rows' statistics, and for each changed block b in turn pools it (the
      * mean of its cached keys up to {@code visible}), sketches it and writes the logits of all
      * of h's rows at b. The first head of each KV head also writes k̃_b, and packs the cache
-     * rows {@code [packFrom, visible)} of its blocks as fp16 pairs ({@code [hkv][capacity][⌈d/2⌉]}
+     * rows {@code [packFrom, visible)} of its blocks as fp16 pairs ({@code [hkv][capacity][rowInts(d)]}
      * ints, element 2p low).</li>
      * </ul>
      * Sketches as {@link #hadamardSketch}; d ≤ n ≤ {@link #DECODE_MAX_DIM}, hq/hkv ≤
@@ -239,7 +240,7 @@ public final class SketchKernels {
         int lid = ctx.localIdx;
         int size = ctx.localGroupSizeX;
         int group = hq / hkv;
-        int rowInts = (d + 1) / 2;
+        int rowInts = DecodeAttentionKernels.rowInts(d);
         int stableGroups = hkv * stableTiles;
         // the new query's row over a tile of earlier blocks, or one head's rows over the changed blocks
         int perHead = 0;
@@ -350,15 +351,8 @@ public final class SketchKernels {
                     for (int i = lid; i < (end - from) * rowInts; i += size) {
                         int row = kvRows + from + i / rowInts;
                         int word = i % rowInts;
-                        int e = row * d + 2 * word;
-                        int kHigh = 0;
-                        int vHigh = 0;
-                        if (2 * word + 1 < d) {
-                            kHigh = k[e + 1] << 16;
-                            vHigh = v[e + 1] << 16;
-                        }
-                        kPairs[row * rowInts + word] = (k[e] & 0xFFFF) | kHigh;
-                        vPairs[row * rowInts + word] = (v[e] & 0xFFFF) | vHigh;
+                        kPairs[row * rowInts + word] = DecodeAttentionKernels.packedWord(k, row, d, word);
+                        vPairs[row * rowInts + word] = DecodeAttentionKernels.packedWord(v, row, d, word);
                     }
                 }
             } else {

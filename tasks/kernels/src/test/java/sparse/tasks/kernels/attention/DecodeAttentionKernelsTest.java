@@ -97,7 +97,7 @@ class DecodeAttentionKernelsTest {
             DecodeAttentionKernels.mergePartials(partialMax, partialSum, partialAcc, out, hq, d, chunks);
         } else {
             // the cache as packed pairs; every position, with the identity list neither read nor written
-            int rowInts = (d + 1) / 2;
+            int rowInts = DecodeAttentionKernels.rowInts(d);
             int[] kPairs = TestData.poisonedInts(hkv * capacity * rowInts);
             int[] vPairs = TestData.poisonedInts(hkv * capacity * rowInts);
             DecodeAttentionKernels.packHalfPairs(k, v, kPairs, vPairs, hkv, capacity, d, 0, capacity);
