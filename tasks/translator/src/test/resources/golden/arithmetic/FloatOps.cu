@@ -4,7 +4,14 @@ __device__ long long sparse_float_to_long(float x) {
     return x != x ? 0LL : __float2ll_rz(x);
 }
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void FloatOps_ops(float* a, int* ints, long long* longs, short* shorts, signed char* bytes, int a_length, int ints_length, int longs_length, int shorts_length, int bytes_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     float x = a[i];
     a[0] = x * 2.5f - x / 3.0f + 1.0E-5f;

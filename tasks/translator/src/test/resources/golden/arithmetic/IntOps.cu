@@ -1,6 +1,13 @@
 // IntOps (IntOps.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void IntOps_ops(int* a, int* out, int s, int a_length, int out_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     int x = a[i];
     int y = out[i];
@@ -37,6 +44,7 @@ extern "C" __global__ void IntOps_ops(int* a, int* out, int s, int a_length, int
 }
 
 extern "C" __global__ void IntOps_narrow(signed char* b, short* s, int b_length, int s_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     b[i] = (signed char)(b[i] + 1);
     s[i] = (short)(s[i] * b[i]);

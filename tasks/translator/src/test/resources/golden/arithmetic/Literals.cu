@@ -1,6 +1,13 @@
 // Literals (Literals.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void Literals_literals(int* ints, long long* longs, float* floats, int ints_length, int longs_length, int floats_length) {
+    sparse_await_previous_kernel();
     ints[0] = -1640531527;
     ints[1] = (-2147483647 - 1);
     ints[2] = (-2147483647 - 1);

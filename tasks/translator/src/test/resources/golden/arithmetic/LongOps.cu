@@ -1,6 +1,13 @@
 // LongOps (LongOps.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void LongOps_ops(long long* a, int s, int a_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     long long x = a[i];
     long long y = x * 6364136223846793005LL + 1442695040888963407LL;

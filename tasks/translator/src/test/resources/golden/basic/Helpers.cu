@@ -1,5 +1,11 @@
 // Helpers (Helpers.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 __device__ float Helpers_square(float x) {
     return x * x;
 }
@@ -35,6 +41,7 @@ extern "C" __global__ void Helpers_first(float* a, int n, int a_length) {
 }
 
 extern "C" __global__ void Helpers_second(float* a, int* flags, int a_length, int flags_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     if (Helpers_isEven(i)) {
         Helpers_store(a, i, Helpers_square(a[i]), a_length);

@@ -22,8 +22,15 @@ __device__ __forceinline__ void sparse_await_copies() {
 #endif
 }
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void AsyncCopy_tileSums(int* in, int* out, int tiles, int in_length, int out_length) {
     __shared__ __align__(16) int tile[512];
+    sparse_await_previous_kernel();
     int lid = (int)threadIdx.x;
     sparse_copy_to_local_async(tile + 4 * lid, in + 4 * lid);
     sparse_commit_copies();
@@ -44,6 +51,7 @@ extern "C" __global__ void AsyncCopy_tileSums(int* in, int* out, int tiles, int 
 
 extern "C" __global__ void AsyncCopy_forms(int* in, int mode, int in_length) {
     __shared__ __align__(16) int tile[8];
+    sparse_await_previous_kernel();
     sparse_copy_to_local_async(tile, in + ((int)threadIdx.x << 2));
     switch (mode) {
         case 0: {

@@ -1,7 +1,14 @@
 // Atomics (Atomics.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void Atomics_histogram(int* values, int* bins, int* stats, int values_length, int bins_length, int stats_length) {
     __shared__ __align__(16) int local_[64];
+    sparse_await_previous_kernel();
     int lid = (int)threadIdx.x;
     if (lid < 64) {
         local_[lid] = 0;

@@ -1,6 +1,13 @@
 // Loops (Loops.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void Loops_loops(int* a, int n, int a_length) {
+    sparse_await_previous_kernel();
     int sum = 0;
     for (int i = 0; i < n; i++) {
         if (a[i] < 0) {

@@ -1,6 +1,13 @@
 // Intrinsics (Intrinsics.java), translated by sparse.tasks.translate.KernelProcessor: do not edit
 
+__device__ __forceinline__ void sparse_await_previous_kernel() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+
 extern "C" __global__ void Intrinsics_math(float* f, int* n, int f_length, int n_length) {
+    sparse_await_previous_kernel();
     int i = (int)(blockIdx.x * blockDim.x + threadIdx.x);
     float x = f[i];
     f[0] = expf(x) + logf(x) + sqrtf(x) + rsqrtf(x);

@@ -43,15 +43,18 @@ final class CudaDevice implements Device {
 
     /**
      * A kernel's function in a module loaded into {@code context}, with the argument block that
-     * every launch of it fills: cuLaunchKernel copies the values, so one block serves every
+     * every launch of it fills: the launch copies the values, so one block serves every
      * launch, and a launch allocates nothing (the host's time per launch bounds a decode step).
      */
     record CudaKernel(KernelSpec spec, String what, CudaContext context, MemorySegment function, ArgumentBlock args)
             implements CompiledKernel {
     }
 
-    /** One 8-byte slot per kernel argument (the declared parameters, then each array's length) and a pointer to each. */
-    record ArgumentBlock(MemorySegment slots, MemorySegment pointers) {
+    /**
+     * One 8-byte slot per kernel argument (the declared parameters, then each array's length), a
+     * pointer to each, and the launch's configuration (cuLaunchKernelEx's, with its attribute).
+     */
+    record ArgumentBlock(MemorySegment slots, MemorySegment pointers, MemorySegment config) {
         static ArgumentBlock of(int count) {
             Arena arena = Arena.ofAuto();
             MemorySegment slots = arena.allocate(8L * Math.max(1, count), 8);
@@ -59,7 +62,8 @@ final class CudaDevice implements Device {
             for (int i = 0; i < count; i++) {
                 pointers.setAtIndex(ADDRESS, i, slots.asSlice(8L * i, 8));
             }
-            return new ArgumentBlock(slots, pointers);
+            MemorySegment config = arena.allocate(CudaDriver.LAUNCH_CONFIG_BYTES + CudaDriver.LAUNCH_ATTRIBUTE_BYTES, 8);
+            return new ArgumentBlock(slots, pointers, config);
         }
     }
 
@@ -176,6 +180,11 @@ final class CudaDevice implements Device {
         synchronized (kernel) {
             fillArguments(kernel, args);
             context.makeCurrent();
+            if (!timed && context.programmaticLaunch && kernel.spec().style() == KernelSpec.Style.CONTEXT) {
+                context.driver.launchKernelProgrammatic(what, kernel.function(), (int) groupsX, (int) groupsY, blockX,
+                        blockY, context.stream, kernel.args().pointers(), kernel.args().config());
+                return -1;
+            }
             if (!timed) {
                 context.driver.launchKernel(what, kernel.function(), (int) groupsX, (int) groupsY, blockX, blockY,
                         context.stream, kernel.args().pointers());

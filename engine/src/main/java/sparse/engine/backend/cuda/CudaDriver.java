@@ -35,6 +35,14 @@ final class CudaDriver {
     private static final int CU_JIT_ERROR_LOG_BUFFER = 5;
     private static final int CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
     private static final int JIT_LOG_BYTES = 16 * 1024;
+    /**
+     * {@code CUlaunchConfig}: grid and block sizes and the dynamic shared memory, seven unsigned
+     * ints; then the stream at 32, the attribute array at 40 and its length at 48. One
+     * {@code CUlaunchAttribute} follows it in the same block: its id, padding, a 64-byte value.
+     */
+    static final long LAUNCH_CONFIG_BYTES = 56;
+    static final long LAUNCH_ATTRIBUTE_BYTES = 72;
+    private static final int CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
 
     private final MethodHandle cuGetErrorName;
     private final MethodHandle cuInit;
@@ -54,6 +62,7 @@ final class CudaDriver {
     private final MethodHandle cuModuleLoadDataEx;
     private final MethodHandle cuModuleGetFunction;
     private final MethodHandle cuLaunchKernel;
+    private final MethodHandle cuLaunchKernelEx;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamSynchronize;
     private final MethodHandle cuEventCreate;
@@ -84,6 +93,7 @@ final class CudaDriver {
         cuModuleGetFunction = bind(lib, "cuModuleGetFunction", ADDRESS, ADDRESS, ADDRESS);
         cuLaunchKernel = bind(lib, "cuLaunchKernel", ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        cuLaunchKernelEx = bind(lib, "cuLaunchKernelEx", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         cuStreamCreate = bind(lib, "cuStreamCreate", ADDRESS, JAVA_INT);
         cuStreamSynchronize = bind(lib, "cuStreamSynchronize", ADDRESS);
         cuEventCreate = bind(lib, "cuEventCreate", ADDRESS, JAVA_INT);
@@ -108,7 +118,7 @@ final class CudaDriver {
     /** Every function returns a {@code CUresult}. */
     private static MethodHandle bind(SymbolLookup lib, String name, MemoryLayout... args) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> new BackendUnavailableException(
-                "libcuda.so.1 has no " + name + " (a driver older than CUDA 11?)"));
+                "libcuda.so.1 has no " + name + " (a driver older than CUDA 12?)"));
         return Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(JAVA_INT, args));
     }
 
@@ -285,6 +295,34 @@ final class CudaDriver {
                 blockX, blockY, 1, 0, stream, kernelParams, MemorySegment.NULL));
         if (status != CUDA_SUCCESS) {
             check("cuLaunchKernel(" + what + ")", status);
+        }
+    }
+
+    /**
+     * As {@link #launchKernel}, but the launch may begin while the kernel before it in the stream
+     * still runs (programmatic stream serialization, sm_90 on): the kernel must wait for that one
+     * first (the translator's {@code griddepcontrol.wait}). Its configuration is written into
+     * {@code config}: LAUNCH_CONFIG_BYTES, then LAUNCH_ATTRIBUTE_BYTES.
+     */
+    void launchKernelProgrammatic(String what, MemorySegment function, int gridX, int gridY, int blockX, int blockY,
+                                  MemorySegment stream, MemorySegment kernelParams, MemorySegment config) {
+        config.set(JAVA_INT, 0, gridX);
+        config.set(JAVA_INT, 4, gridY);
+        config.set(JAVA_INT, 8, 1);
+        config.set(JAVA_INT, 12, blockX);
+        config.set(JAVA_INT, 16, blockY);
+        config.set(JAVA_INT, 20, 1);
+        config.set(JAVA_INT, 24, 0);
+        config.set(ADDRESS, 32, stream);
+        MemorySegment attribute = config.asSlice(LAUNCH_CONFIG_BYTES, LAUNCH_ATTRIBUTE_BYTES);
+        attribute.set(JAVA_INT, 0, CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
+        attribute.set(JAVA_INT, 8, 1);
+        config.set(ADDRESS, 40, attribute);
+        config.set(JAVA_INT, 48, 1);
+        int status = status(() -> (int) cuLaunchKernelEx.invokeExact(config, function, kernelParams,
+                MemorySegment.NULL));
+        if (status != CUDA_SUCCESS) {
+            check("cuLaunchKernelEx(" + what + ")", status);
         }
     }
 

@@ -82,6 +82,9 @@ abstract class CPrinter {
     /** {@code ctx.awaitCopies(batches)}: a statement, or null where the dialect's copies are done at once. */
     abstract String awaitCopies(int batches);
 
+    /** The first statement of every context-style kernel, or null where the dialect needs none. */
+    abstract String kernelEntry();
+
     /**
      * The parameter by which a helper that shuffles receives its kernel's {@link #EXCHANGE}
      * array; null where shuffles need no memory (then kernels declare no such array either).
@@ -96,7 +99,9 @@ abstract class CPrinter {
         /** A sub-group shuffle through the kernel's exchange array. */
         SHUFFLE,
         /** The asynchronous copies: {@code ctx.copyToLocalAsync}, {@code commitCopies}, {@code awaitCopies}. */
-        COPY_TO_LOCAL_ASYNC, COMMIT_COPIES, AWAIT_COPIES
+        COPY_TO_LOCAL_ASYNC, COMMIT_COPIES, AWAIT_COPIES,
+        /** {@link #kernelEntry}: every program with a context-style kernel. */
+        AWAIT_PREVIOUS_KERNEL
     }
 
     /**
@@ -131,6 +136,9 @@ abstract class CPrinter {
     private static Set<PreludeFunction> preludeNeeded(Program p) {
         Set<PreludeFunction> needed = EnumSet.noneOf(PreludeFunction.class);
         for (Program.Function f : p.functions()) {
+            if (f.style() == KernelSpec.Style.CONTEXT) {
+                needed.add(PreludeFunction.AWAIT_PREVIOUS_KERNEL);
+            }
             IrWalk.visitExprs(f.body(), e -> {
                 switch (e) {
                     case Expr.Intrinsic i when i.op() == Intrinsic.HALF_TO_FLOAT -> needed.add(PreludeFunction.HALF_TO_FLOAT);
@@ -190,6 +198,9 @@ abstract class CPrinter {
         }
         if (exchange && f.isKernel()) {
             line(localArray(Ty.Prim.FLOAT, EXCHANGE, EXCHANGE_LENGTH), f.pos().line());
+        }
+        if (f.style() == KernelSpec.Style.CONTEXT && kernelEntry() != null) {
+            line(kernelEntry() + ";", f.pos().line());
         }
         for (Stmt s : f.body().body()) {
             statement(s);

@@ -150,6 +150,11 @@ final class CudaPrinter extends CPrinter {
         return "sparse_await_copies<" + batches + ">()";
     }
 
+    @Override
+    String kernelEntry() {
+        return "sparse_await_previous_kernel()";
+    }
+
     /** The whole warp takes part; the hardware takes the lane mod 32 (width 32), as Java's lane & 31. */
     @Override
     Code shuffle(String value, String lane) {
@@ -218,6 +223,15 @@ final class CudaPrinter extends CPrinter {
                     "__device__ __forceinline__ void sparse_await_copies() {",
                     "#if __CUDA_ARCH__ >= 800",
                     "    asm volatile(\"cp.async.wait_group %0;\" :: \"n\"(batches) : \"memory\");",
+                    "#endif",
+                    "}");
+            // sm_90 on, under a programmatic dependent launch, this kernel's blocks may be placed
+            // as the kernel before it ends: they first wait for it to end and its writes to show.
+            // Under a plain launch the instruction returns at once.
+            case AWAIT_PREVIOUS_KERNEL -> List.of(
+                    "__device__ __forceinline__ void sparse_await_previous_kernel() {",
+                    "#if __CUDA_ARCH__ >= 900",
+                    "    asm volatile(\"griddepcontrol.wait;\" ::: \"memory\");",
                     "#endif",
                     "}");
         };

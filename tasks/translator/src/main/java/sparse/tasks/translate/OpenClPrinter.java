@@ -152,6 +152,12 @@ final class OpenClPrinter extends CPrinter {
         return null;
     }
 
+    /** OpenCL queues run kernels one after another, whole: nothing to wait for. */
+    @Override
+    String kernelEntry() {
+        return null;
+    }
+
     /** OpenCL 1.2 has no sub-group shuffle (nor has NVIDIA's OpenCL cl_khr_subgroup_shuffle): local memory. */
     @Override
     Code shuffle(String value, String lane) {
@@ -195,6 +201,7 @@ final class OpenClPrinter extends CPrinter {
                     "    return x != x ? 0L : convert_long_sat(x);",
                     "}");
             case COPY_TO_LOCAL_ASYNC, COMMIT_COPIES, AWAIT_COPIES -> List.of(); // vload4 and vstore4 are built in
+            case AWAIT_PREVIOUS_KERNEL -> List.of();
             // sub-groups are runs of 32 work-items in x-major order, as CUDA's warps; the second
             // barrier keeps the next shuffle's writes from overtaking this one's reads
             case SHUFFLE -> List.of(
