@@ -2,7 +2,7 @@
 
 __device__ __forceinline__ void sparse_copy_to_local_async(int* to, const int* from) {
 #if __CUDA_ARCH__ >= 800
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;"
+    asm volatile("cp.async.cg.shared.global.L2::128B [%0], [%1], 16;"
                  :: "r"((unsigned int)__cvta_generic_to_shared(to)), "l"(from) : "memory");
 #else
     *(int4*)to = *(const int4*)from;
