@@ -51,7 +51,7 @@ final class LanguageCases {
                 helpersAndConstants(r), grid2d(r), contextFields(), mathFunctions(r), halfAndBf16(r),
                 scalarTypes(r), atomics(r), groupSum(r),
                 shuffles("shuffles", Grid.of(1024, 256), r),
-                shuffles("shuffles2d", Grid.of(64, 16, 16, 8), r));
+                shuffles("shuffles2d", Grid.of(64, 16, 16, 8), r), asyncCopies(r));
     }
 
     static Arg in(Object array) {
@@ -449,6 +449,24 @@ final class LanguageCases {
                         expected[i / group] += in[i];
                     }
                     assertClose(expected, (float[]) v[1], FLOAT_BOUND, "out", 1);
+                });
+    }
+
+    /** {@link LanguageKernels#asyncCopies}: every tile back reversed, exactly. */
+    static Case asyncCopies(Random r) {
+        int tile = LanguageKernels.COPY_TILE;
+        int groups = 12;
+        int tiles = 5;
+        int[] in = ints(r, groups * tiles * tile);
+        return new Case("asyncCopies", LanguageKernelsTranslated.asyncCopies, Grid.of((long) groups * tile / 4, tile / 4),
+                List.of(in(in), out(new int[in.length]), scalar(tiles)), v -> {
+                    int[] out = (int[]) v[1];
+                    for (int i = 0; i < in.length; i++) {
+                        int expected = in[i / tile * tile + tile - 1 - i % tile];
+                        if (out[i] != expected) {
+                            fail("out[" + i + "] = " + out[i] + ", expected " + expected);
+                        }
+                    }
                 });
     }
 

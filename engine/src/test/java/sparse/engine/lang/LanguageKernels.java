@@ -22,6 +22,7 @@ final class LanguageKernels {
     static final int GROUP = 128;
     static final int BINS = 64;
     static final int SHUFFLE_OPS = 5;
+    static final int COPY_TILE = 256;
     static final long MIX = 0x9E3779B97F4A7C15L;
     static final float TWO_PI = (float) (2 * Math.PI);
 
@@ -397,6 +398,34 @@ final class LanguageKernels {
         out[o + 2] = ctx.shuffle(odd, lane * 7);
         out[o + 3] = ctx.shuffle(lane, 31 - lane);
         out[o + 4] = subGroupSum(ctx, v);
+    }
+
+    /**
+     * Asynchronous copies, double-buffered: work-group g copies tiles {@code g·tiles …} of
+     * COPY_TILE ints into local memory, four ints a work-item (COPY_TILE / 4 work-items), the
+     * next tile in flight while it writes the current one back reversed, so that each word goes
+     * out through another work-item than the one that copied it.
+     */
+    @Kernel
+    static void asyncCopies(KernelContext ctx, int[] in, int[] out, int tiles) {
+        int[] buffers = ctx.allocateIntLocalArray(2 * COPY_TILE);
+        int lid = ctx.localIdx;
+        int first = ctx.groupIdx * tiles;
+        ctx.copyToLocalAsync(buffers, 4 * lid, in, first * COPY_TILE + 4 * lid);
+        ctx.commitCopies();
+        for (int t = 0; t < tiles; t++) {
+            if (t + 1 < tiles) {
+                ctx.copyToLocalAsync(buffers, (t + 1) % 2 * COPY_TILE + 4 * lid, in, (first + t + 1) * COPY_TILE + 4 * lid);
+            }
+            ctx.commitCopies();
+            ctx.awaitCopies(1);
+            ctx.localBarrier();
+            int base = t % 2 * COPY_TILE;
+            for (int i = lid; i < COPY_TILE; i += ctx.localGroupSizeX) {
+                out[(first + t) * COPY_TILE + i] = buffers[base + COPY_TILE - 1 - i];
+            }
+            ctx.localBarrier();
+        }
     }
 
     /** The sum over the work-item's sub-group, the same in every lane: a butterfly of five shuffles. */

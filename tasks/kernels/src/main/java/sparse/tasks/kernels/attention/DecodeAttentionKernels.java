@@ -45,7 +45,7 @@ public final class DecodeAttentionKernels {
     static final int PAIRS = 64;
     /** Values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
     static final int LANES = GROUP_SIZE / PAIRS;
-    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i}. */
+    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i} (in a lane-dependent order). */
     static final int HALF_TILE = TILE_KEYS / 2;
     static final int SLICES = GROUP_SIZE / HALF_TILE;
     /**
@@ -195,10 +195,11 @@ public final class DecodeAttentionKernels {
      * <p>Per tile of {@link #TILE_KEYS} keys: while the work-group computes on one tile in local
      * memory, the next tile's K and V rows are copying into a second pair of buffers, each
      * work-item four words at a time ({@link KernelContext#copyToLocalAsync}: on CUDA no
-     * registers hold them on the way). On the tile: each work-item forms the dot products of two keys with every head over a slice of
-     * the pairs; the slices are summed per (head, key) and the tile's maximum per head found by
-     * an atomic max over the few scores that beat the running one; then each work-item
-     * accumulates one pair of output channels of every head over every LANES-th key.
+     * registers hold them on the way). On the tile: each work-item forms the dot products of
+     * two keys with every head over a slice of the pairs; the slices are summed per (head, key)
+     * and the tile's maximum per head found by an atomic max over the few scores that beat the
+     * running one; then each work-item accumulates one pair of output channels of every head
+     * over every LANES-th key.
      */
     @Kernel
     public static void decodeGroupOverIndexList(KernelContext ctx, float[] q, int[] k, int[] v, int[] indices,
