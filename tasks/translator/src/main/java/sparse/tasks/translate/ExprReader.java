@@ -365,6 +365,10 @@ final class ExprReader {
     private Expr call(TreePath path) {
         MethodInvocationTree mi = (MethodInvocationTree) path.getLeaf();
         ExecutableElement m = method(path);
+        if (m == null) {
+            throw new Unsupported(mi, "cannot resolve " + mi.getMethodSelect()
+                    + ": no such method (or an older jar of its class is on the class path)");
+        }
         TypeElement owner = (TypeElement) m.getEnclosingElement();
         String ownerName = owner.getQualifiedName().toString();
         String name = m.getSimpleName().toString();
@@ -501,13 +505,14 @@ final class ExprReader {
                 && ((TypeElement) m.getEnclosingElement()).getQualifiedName().contentEquals(Reader.CONTEXT);
     }
 
+    /** The method an invocation calls; null where javac could not resolve it (javac reports that itself). */
     private ExecutableElement method(TreePath invocation) {
         Element e = trees.getElement(invocation);
         if (e == null) {
             MethodInvocationTree mi = (MethodInvocationTree) invocation.getLeaf();
             e = trees.getElement(new TreePath(invocation, mi.getMethodSelect()));
         }
-        return (ExecutableElement) e;
+        return e instanceof ExecutableElement m ? m : null;
     }
 
     Pos pos(Tree t) {
