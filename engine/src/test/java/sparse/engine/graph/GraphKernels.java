@@ -66,6 +66,21 @@ final class GraphKernels {
         }
     }
 
+    /**
+     * One link of a chain of dependent launches: {@code out[i] = in[i · stride mod n] + 1}, a
+     * work-item per element. With {@code stride} prime to n, each work-group reads elements that
+     * many work-groups of the launch before wrote, so a launch that began before its predecessor
+     * ended (a programmatic launch without its wait) would read stale values.
+     */
+    @Kernel
+    static void chainLink(KernelContext ctx, int[] in, int[] out, int stride) {
+        int i = ctx.globalIdx;
+        int n = out.length;
+        if (i < n) {
+            out[i] = in[(int) ((long) i * stride % n)] + 1;
+        }
+    }
+
     /** Not a kernel: what a task given it must say. */
     static void notAKernel(float[] x) {
     }

@@ -97,6 +97,54 @@ class TaskGraphTest {
         }
     }
 
+    /**
+     * Forty dependent launches of a context-style kernel, ping-ponging between two buffers, each
+     * reading what many work-groups of the one before wrote (on CUDA from sm_90 they are
+     * programmatic launches, each waiting for the one before on the GPU); three runs.
+     */
+    @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
+    @MethodSource("devices")
+    void dependentLaunchesSeeTheirPredecessorsWrites(Device d) {
+        Random r = random("dependentLaunchesSeeTheirPredecessorsWrites", d);
+        int n = 1 << 18;
+        int links = 40;
+        int stride = 7919;
+        int[] start = new int[n];
+        for (int i = 0; i < n; i++) {
+            start[i] = r.nextInt(1 << 20);
+        }
+        int[] a = start.clone();
+        int[] b = new int[n];
+        TaskGraph g = new TaskGraph("links").transferToDevice(DataTransferMode.EVERY_EXECUTION, a);
+        for (int k = 0; k < links; k++) {
+            g.task("link" + k, GraphKernels::chainLink, k % 2 == 0 ? a : b, k % 2 == 0 ? b : a, stride);
+        }
+        g.transferToHost(DataTransferMode.EVERY_EXECUTION, a);
+        // links alternate a -> b, b -> a: the last writes a; element i went through the permutation 40 times
+        int[] expected = new int[n];
+        for (int i = 0; i < n; i++) {
+            long j = i;
+            for (int k = 0; k < links; k++) {
+                j = j * stride % n;
+            }
+            expected[i] = start[(int) j] + links;
+        }
+        try (ExecutionPlan plan = new ExecutionPlan(d, g.snapshot())) {
+            for (int k = 0; k < links; k++) {
+                plan.withGrid("links.link" + k, Grid.of(n, 256));
+            }
+            for (int run = 0; run < 3; run++) {
+                System.arraycopy(start, 0, a, 0, n);
+                plan.execute();
+                for (int i = 0; i < n; i++) {
+                    if (a[i] != expected[i]) {
+                        throw new AssertionError("run " + run + ": a[" + i + "] = " + a[i] + ", expected " + expected[i]);
+                    }
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
     @MethodSource("devices")
     void firstExecutionVersusEveryExecution(Device d) {
