@@ -68,16 +68,21 @@ final class GraphKernels {
 
     /**
      * One link of a chain of dependent launches: {@code out[i] = in[i · stride mod n] + 1}, a
-     * work-item per element. With {@code stride} prime to n, each work-group reads elements that
-     * many work-groups of the launch before wrote, so a launch that began before its predecessor
-     * ended (a programmatic launch without its wait) would read stale values.
+     * work-item per element, written after {@code spin} dependent multiply-adds (x ← x/2 + 1
+     * from 1, exactly 2 after 24 of them; spin ≥ 24). With {@code stride} prime to n, each work-group reads
+     * elements that many work-groups of the launch before wrote, late: a launch that began before
+     * its predecessor ended and did not wait for it would read stale values.
      */
     @Kernel
-    static void chainLink(KernelContext ctx, int[] in, int[] out, int stride) {
+    static void chainLink(KernelContext ctx, int[] in, int[] out, int stride, int spin) {
         int i = ctx.globalIdx;
         int n = out.length;
+        float x = 1.0f;
+        for (int k = 0; k < spin; k++) {
+            x = x * 0.5f + 1.0f;
+        }
         if (i < n) {
-            out[i] = in[(int) ((long) i * stride % n)] + 1;
+            out[i] = in[(int) ((long) i * stride % n)] + (int) x - 1;
         }
     }
 

@@ -99,8 +99,11 @@ class TaskGraphTest {
 
     /**
      * Forty dependent launches of a context-style kernel, ping-ponging between two buffers, each
-     * reading what many work-groups of the one before wrote (on CUDA from sm_90 they are
-     * programmatic launches, each waiting for the one before on the GPU); three runs.
+     * reading what many work-groups of the one before wrote; three runs. On CUDA from sm_90 they
+     * are programmatic launches, each waiting for the one before on the GPU; there each link
+     * first spins (20,000 dependent multiply-adds), so that a link that started early without
+     * waiting (were a kernel to let its successor launch at its start) would read stale values.
+     * Other backends run kernels whole, one after another: the shortest spin.
      */
     @ParameterizedTest(autoCloseArguments = false)   // devices are shared by the process
     @MethodSource("devices")
@@ -109,6 +112,7 @@ class TaskGraphTest {
         int n = 1 << 18;
         int links = 40;
         int stride = 7919;
+        int spin = d.backend().equals("cuda") ? 20_000 : 24;  // at least 24: the link adds (int) x - 1
         int[] start = new int[n];
         for (int i = 0; i < n; i++) {
             start[i] = r.nextInt(1 << 20);
@@ -117,7 +121,7 @@ class TaskGraphTest {
         int[] b = new int[n];
         TaskGraph g = new TaskGraph("links").transferToDevice(DataTransferMode.EVERY_EXECUTION, a);
         for (int k = 0; k < links; k++) {
-            g.task("link" + k, GraphKernels::chainLink, k % 2 == 0 ? a : b, k % 2 == 0 ? b : a, stride);
+            g.task("link" + k, GraphKernels::chainLink, k % 2 == 0 ? a : b, k % 2 == 0 ? b : a, stride, spin);
         }
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, a);
         // links alternate a -> b, b -> a: the last writes a; element i went through the permutation 40 times
