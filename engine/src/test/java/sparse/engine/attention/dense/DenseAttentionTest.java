@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
@@ -40,28 +43,26 @@ class DenseAttentionTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("devices")
-    void groupedQueryAttentionAtLlamaShape(Device device) {
-        SplittableRandom r = MethodTests.random("dense GQA on " + device.id());
-        int hq = 32, hkv = 8, d = 128, capacity = 4096;
-        MethodTests.Case c = MethodTests.Case.random(r, hq, hkv, d, capacity, 4096);
-        try (DenseAttention dense = new DenseAttention(device)) {
-            dense.load(3, c.cache(4096));
-            check(dense.decode(c.q(), hq, 4096), c, 4096);
-        }
+    /**
+     * One step over a full cache: hq, hkv, d, capacity, layer, visible. Llama-3.1-8B's grouped
+     * shape; and d = 20, ten words of K and V a row padded to twelve so that rows start on
+     * 16-byte boundaries.
+     */
+    static final int[][] SHAPES = {{32, 8, 128, 4096, 3, 4096}, {6, 2, 20, 300, 1, 277}};
+
+    static Stream<Arguments> shapes() {
+        return MethodTests.onEveryDevice(SHAPES);
     }
 
-    /** d = 20: ten words of K and V a row, padded to twelve so that rows start on 16-byte boundaries. */
-    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
-    @MethodSource("devices")
-    void headDimensionNotAMultipleOfEight(Device device) {
-        SplittableRandom r = MethodTests.random("dense d=20 on " + device.id());
-        int hq = 6, hkv = 2, d = 20, capacity = 300;
-        MethodTests.Case c = MethodTests.Case.random(r, hq, hkv, d, capacity, 300);
+    @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
+    @MethodSource("shapes")
+    void matchesTheReferenceAtShape(Device device, int[] shape) {
+        int hq = shape[0], hkv = shape[1], d = shape[2], capacity = shape[3], layer = shape[4], visible = shape[5];
+        SplittableRandom r = MethodTests.random("dense " + Arrays.toString(shape) + " on " + device.id());
+        MethodTests.Case c = MethodTests.Case.random(r, hq, hkv, d, capacity, capacity);
         try (DenseAttention dense = new DenseAttention(device)) {
-            dense.load(1, c.cache(300));
-            check(dense.decode(c.q(), hq, 277), c, 277);
+            dense.load(layer, c.cache(capacity));
+            check(dense.decode(c.q(), hq, visible), c, visible);
         }
     }
 
