@@ -42,20 +42,20 @@ public final class DecodeAttentionKernels {
     public static final int TILE_KEYS = 32;
     public static final int GROUP_SIZE = GROUP_HEADS * TILE_KEYS;
     /** A cached row as words of two fp16 (element 2p low, 2p + 1 high): d ≤ 2·PAIRS. */
-    static final int PAIRS = 64;
+    public static final int PAIRS = 64;
     /** Values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
-    static final int LANES = GROUP_SIZE / PAIRS;
+    public static final int LANES = GROUP_SIZE / PAIRS;
     /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i} (in a lane-dependent order). */
-    static final int HALF_TILE = TILE_KEYS / 2;
-    static final int SLICES = GROUP_SIZE / HALF_TILE;
+    public static final int HALF_TILE = TILE_KEYS / 2;
+    public static final int SLICES = GROUP_SIZE / HALF_TILE;
     /**
      * Staged key rows are padded by 16 bytes (copies land on 16-byte boundaries) so that, with
      * the slices' word order, the 32 work-items of a warp reading their keys' words hit 32 banks.
      */
-    static final int KEY_ROW = PAIRS + 4;
+    public static final int KEY_ROW = PAIRS + 4;
     /** Copies: work-item t takes the four words from {@code 4 · (t % QUADS)} of rows {@code t / QUADS + COPY_ROWS·i}. */
-    static final int QUADS = PAIRS / 4;
-    static final int COPY_ROWS = GROUP_SIZE / QUADS;
+    public static final int QUADS = PAIRS / 4;
+    public static final int COPY_ROWS = GROUP_SIZE / QUADS;
     /** {@link #mergeChunkPartials}: output channels per work-group, and the largest work-group. */
     public static final int MERGE_CHANNELS = 32;
     public static final int MERGE_GROUP = 1024;

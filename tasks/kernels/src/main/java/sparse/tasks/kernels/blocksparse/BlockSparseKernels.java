@@ -1,5 +1,11 @@
 package sparse.tasks.kernels.blocksparse;
 
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.COPY_ROWS;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.HALF_TILE;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.KEY_ROW;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.LANES;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.QUADS;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.SLICES;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.fromOrderKey;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.highHalf;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.lowHalf;
@@ -42,27 +48,15 @@ public final class BlockSparseKernels {
 
     /**
      * {@link #decodeGroupOverBlocks}: query heads per work-group, keys per tile, and a work-item
-     * per (head, key) of a tile (as the index-list flash-decode of the attention package, whose
-     * layout and pipelining this kernel shares).
+     * per (head, key) of a tile; d ≤ 2·PAIRS. The kernel shares the tile layout and pipelining of
+     * the index-list flash-decode ({@link DecodeAttentionKernels#decodeGroupOverIndexList}), so
+     * these and the layout's other constants (LANES, HALF_TILE, SLICES, KEY_ROW, QUADS, COPY_ROWS)
+     * are that kernel's.
      */
-    public static final int GROUP_HEADS = 4;
-    public static final int TILE_KEYS = 32;
-    public static final int GROUP_SIZE = GROUP_HEADS * TILE_KEYS;
-    /** A packed cached row as words of two fp16 (element 2p low, 2p + 1 high): d ≤ 2·PAIRS. */
-    public static final int PAIRS = 64;
-    /** Values: work-item t takes word {@code t % PAIRS} of rows {@code t / PAIRS + LANES·i}, 16 rows. */
-    static final int LANES = GROUP_SIZE / PAIRS;
-    /** Dot products: work-item t takes keys {@code t % HALF_TILE} and {@code + HALF_TILE}, words {@code t / HALF_TILE + SLICES·i} (in a lane-dependent order). */
-    static final int HALF_TILE = TILE_KEYS / 2;
-    static final int SLICES = GROUP_SIZE / HALF_TILE;
-    /**
-     * Staged key rows are padded by 16 bytes (copies land on 16-byte boundaries) so that, with
-     * the slices' word order, the 32 work-items of a warp reading their keys' words hit 32 banks.
-     */
-    static final int KEY_ROW = PAIRS + 4;
-    /** Copies: work-item t takes the four words from {@code 4 · (t % QUADS)} of rows {@code t / QUADS + COPY_ROWS·i}. */
-    static final int QUADS = PAIRS / 4;
-    static final int COPY_ROWS = GROUP_SIZE / QUADS;
+    public static final int GROUP_HEADS = DecodeAttentionKernels.GROUP_HEADS;
+    public static final int TILE_KEYS = DecodeAttentionKernels.TILE_KEYS;
+    public static final int GROUP_SIZE = DecodeAttentionKernels.GROUP_SIZE;
+    public static final int PAIRS = DecodeAttentionKernels.PAIRS;
 
     /**
      * Prefill: query t of head h (q is (hq, tokens, d)) attends the keys of every kept tile
