@@ -62,8 +62,7 @@ final class CudaDevice implements Device {
             for (int i = 0; i < count; i++) {
                 pointers.setAtIndex(ADDRESS, i, slots.asSlice(8L * i, 8));
             }
-            MemorySegment config = arena.allocate(CudaDriver.LAUNCH_CONFIG_BYTES + CudaDriver.LAUNCH_ATTRIBUTE_BYTES, 8);
-            return new ArgumentBlock(slots, pointers, config);
+            return new ArgumentBlock(slots, pointers, CudaDriver.programmaticLaunchConfig(arena));
         }
     }
 

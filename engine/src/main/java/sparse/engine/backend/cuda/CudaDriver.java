@@ -40,8 +40,8 @@ final class CudaDriver {
      * ints; then the stream at 32, the attribute array at 40 and its length at 48. One
      * {@code CUlaunchAttribute} follows it in the same block: its id, padding, a 64-byte value.
      */
-    static final long LAUNCH_CONFIG_BYTES = 56;
-    static final long LAUNCH_ATTRIBUTE_BYTES = 72;
+    private static final long LAUNCH_CONFIG_BYTES = 56;
+    private static final long LAUNCH_ATTRIBUTE_BYTES = 72;
     private static final int CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
 
     private final MethodHandle cuGetErrorName;
@@ -299,26 +299,36 @@ final class CudaDriver {
     }
 
     /**
-     * As {@link #launchKernel}, but the launch may begin while the kernel before it in the stream
-     * still runs (programmatic stream serialization, sm_90 on): the kernel must wait for that one
-     * first (the translator's {@code griddepcontrol.wait}). Its configuration is written into
-     * {@code config}: LAUNCH_CONFIG_BYTES, then LAUNCH_ATTRIBUTE_BYTES.
+     * A launch configuration for {@link #launchKernelProgrammatic}: LAUNCH_CONFIG_BYTES, then
+     * LAUNCH_ATTRIBUTE_BYTES, with what never changes between launches written once (depth 1, no
+     * dynamic shared memory, the one attribute: programmatic stream serialization).
      */
-    void launchKernelProgrammatic(String what, MemorySegment function, int gridX, int gridY, int blockX, int blockY,
-                                  MemorySegment stream, MemorySegment kernelParams, MemorySegment config) {
-        config.set(JAVA_INT, 0, gridX);
-        config.set(JAVA_INT, 4, gridY);
+    static MemorySegment programmaticLaunchConfig(Arena arena) {
+        MemorySegment config = arena.allocate(LAUNCH_CONFIG_BYTES + LAUNCH_ATTRIBUTE_BYTES, 8);
         config.set(JAVA_INT, 8, 1);
-        config.set(JAVA_INT, 12, blockX);
-        config.set(JAVA_INT, 16, blockY);
         config.set(JAVA_INT, 20, 1);
         config.set(JAVA_INT, 24, 0);
-        config.set(ADDRESS, 32, stream);
         MemorySegment attribute = config.asSlice(LAUNCH_CONFIG_BYTES, LAUNCH_ATTRIBUTE_BYTES);
         attribute.set(JAVA_INT, 0, CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION);
         attribute.set(JAVA_INT, 8, 1);
         config.set(ADDRESS, 40, attribute);
         config.set(JAVA_INT, 48, 1);
+        return config;
+    }
+
+    /**
+     * As {@link #launchKernel}, but the launch may begin while the kernel before it in the stream
+     * still runs (programmatic stream serialization, sm_90 on): the kernel must wait for that one
+     * first (the translator's {@code griddepcontrol.wait}). {@code config} comes from
+     * {@link #programmaticLaunchConfig}; the grid, block and stream are written into it.
+     */
+    void launchKernelProgrammatic(String what, MemorySegment function, int gridX, int gridY, int blockX, int blockY,
+                                  MemorySegment stream, MemorySegment kernelParams, MemorySegment config) {
+        config.set(JAVA_INT, 0, gridX);
+        config.set(JAVA_INT, 4, gridY);
+        config.set(JAVA_INT, 12, blockX);
+        config.set(JAVA_INT, 16, blockY);
+        config.set(ADDRESS, 32, stream);
         int status = status(() -> (int) cuLaunchKernelEx.invokeExact(config, function, kernelParams,
                 MemorySegment.NULL));
         if (status != CUDA_SUCCESS) {
