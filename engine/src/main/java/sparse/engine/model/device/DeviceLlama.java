@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import sparse.engine.attention.AttentionMethod;
 import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
+import sparse.engine.attention.dense.DenseAttention;
 import sparse.engine.attention.dense.IndexListAttention;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
@@ -23,15 +24,12 @@ import sparse.engine.graph.TaskGraph;
 import sparse.engine.model.gguf.GgufFile;
 import sparse.engine.model.llama.LlamaConfig;
 import sparse.engine.model.llama.LlamaWeights;
-import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.kernels.cache.KvCacheKernels;
 import sparse.tasks.kernels.ffn.SwigluKernels;
 import sparse.tasks.kernels.matvec.EmbeddingKernels;
 import sparse.tasks.kernels.matvec.MatvecKernels;
 import sparse.tasks.kernels.norm.RmsNormKernels;
 import sparse.tasks.kernels.rope.RopeKernels;
-import sparse.tasks.kernels.select.SelectKernels;
-import sparse.tasks.lang.KernelSpec;
 
 /**
  * A Llama forward pass on one device, one token at a time, as task graphs (the steps of
@@ -39,10 +37,10 @@ import sparse.tasks.lang.KernelSpec;
  * the first step; after that a step sends only its token and position (kernel scalars) and
  * brings back only the logits.
  *
- * <p>Attention runs on one of two paths ({@link AttentionPath}). In the step graph: dense
- * attention of the model's own, or an index-list method ({@link IndexListAttention}: dense,
- * oracle, streaming, hardlsh, socket) whose pack, selection, attend and merge tasks the graph
- * holds for each layer ({@link IndexListAttention#addLayer}); the key/value cache lives on
+ * <p>Attention runs on one of two paths ({@link AttentionPath}). In the step graph: an
+ * index-list method ({@link IndexListAttention}: dense, also the model's own when no method is
+ * given, oracle, streaming, hardlsh, socket) whose pack, selection, attend and merge tasks the
+ * graph holds for each layer ({@link IndexListAttention#addLayer}); the key/value cache lives on
  * the device only (each step's kernels append the new row there), and a step sends only its
  * token and position and brings back the logits (and a sparse method's list lengths, for the
  * density). On the host's side of each layer: any other {@link AttentionMethod} (Quest,
@@ -74,29 +72,23 @@ public final class DeviceLlama implements AutoCloseable {
         }
     }
 
-    /** The tasks of a step; a task is named after its step and layer ({@code attend3}). */
+    /** The tasks of a step; a task is named after its step and layer ({@code wo3}; the method's, {@code attend_3}). */
     enum Op {
-        EMBED, ATTN_NORM, Q, K, V, ROPE_Q, ROPE_K, APPEND, POSITIONS, ATTEND, MERGE, WO, FFN_NORM, GATE, UP, SWIGLU,
-        DOWN, OUTPUT_NORM, LOGITS;
+        EMBED, ATTN_NORM, Q, K, V, ROPE_Q, ROPE_K, APPEND, WO, FFN_NORM, GATE, UP, SWIGLU, DOWN, OUTPUT_NORM, LOGITS;
 
         String task(int layer) {
             return name().toLowerCase() + (layer < 0 ? "" : Integer.toString(layer));
         }
     }
 
-    /** Flash-decode: a chunk of a list is one to this many tiles... */
-    private static final int MAX_TILES_PER_CHUNK = 8;
-    /** ...and a list is split into at least this many chunks where it is long enough. */
-    private static final int TARGET_CHUNKS = 16;
-    /** Work-items per group of the positions list and of the parallel-loop kernels. */
-    private static final int LIST_GROUP = 256;
+    /** Work-items per group of the parallel-loop kernels. */
     private static final int ITEM_GROUP = 128;
 
     private final LlamaConfig config;
     private final DeviceWeights weights;
     private final Device device;
     private final int capacity;
-    private final AttentionMethod method;   // null: dense attention of the model's own
+    private final AttentionMethod method;   // every layer's: the caller's, or dense (the model's own)
     private final AttentionPath path;
     private final boolean[] hostAttention;  // (layer) whether the layer attends on the host
     private final int reduceGroup;          // work-items of a matvec or RMSNorm group
@@ -113,18 +105,9 @@ public final class DeviceLlama implements AutoCloseable {
     private final float[] inverseFrequency; // (headSize / 2) RoPE: base^(-2j / headSize)
     private final short[][] keyCache;   // (layer) (kvHeads, capacity, headSize) fp16, post-RoPE: on the device
     private final short[][] valueCache; // (layer) (kvHeads, capacity, headSize) fp16   (host for host layers)
-    private final int[] positions;      // (capacity) dense attention's index list 0 .. pos, all heads
-    private final int[] positionCount;  // (1)
-    private final float[] noWeights;    // (1) the flash-decode kernel's unused log weights
-    private final float[] partialMax;   // (heads, maxChunks) flash-decode partials
-    private final float[] partialSum;   // (heads, maxChunks)
-    private final float[] partialAcc;   // (heads, maxChunks, headSize)
 
     private final Scalar token = Scalar.ofInt(0);
     private final Scalar pos = Scalar.ofInt(0);
-    private final Scalar visible = Scalar.ofInt(1);
-    private final Scalar chunks = Scalar.ofInt(1);
-    private final Scalar chunk = Scalar.ofInt(DecodeAttentionKernels.TILE);
 
     private final List<Segment> segments = new ArrayList<>();
     private long attendedKeys;  // keys attended, summed over heads, layers and steps
@@ -135,15 +118,16 @@ public final class DeviceLlama implements AutoCloseable {
      * One graph of a step: the layers whose cache it holds, its method layers, and the layer
      * whose attention runs on the host after it (-1: none, the last).
      */
-    private record Segment(ExecutionPlan plan, int hostLayer, List<String> attendIds, String positionsId,
-                           List<Integer> cachedLayers, List<IndexListAttention.GraphLayer> graphLayers) {
+    private record Segment(ExecutionPlan plan, int hostLayer, List<Integer> cachedLayers,
+                           List<IndexListAttention.GraphLayer> graphLayers) {
     }
 
     /**
      * A model on {@code device} for sequences of up to {@code capacity} tokens, with dense
-     * attention of its own ({@code method} null) or {@code method} in every layer (which this
-     * model then owns: it closes it, also when this constructor fails). Attention runs in the
-     * step graph where it can (dense, an {@link IndexListAttention}), else on the host.
+     * attention of its own ({@code method} null: {@link DenseAttention} on {@code device}) or
+     * {@code method} in every layer (which this model then owns: it closes it, also when this
+     * constructor fails). Attention runs in the step graph where it can (an
+     * {@link IndexListAttention}), else on the host.
      */
     public DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method) {
         this(config, weights, device, capacity, method, defaultPath(method), defaultReduceGroup(device));
@@ -156,18 +140,16 @@ public final class DeviceLlama implements AutoCloseable {
      */
     DeviceLlama(LlamaConfig config, DeviceWeights weights, Device device, int capacity, AttentionMethod method,
                 AttentionPath path, int reduceGroup) {
-        this.method = method;  // first, so that a failure below closes it
+        // the model's own dense attention is the dense method; set first, so that a failure below closes it
+        this.method = method != null ? method : new DenseAttention(device);
         try {
-            if (method == null && path != AttentionPath.STEP_GRAPH) {
-                throw new IllegalArgumentException("the model's own dense attention runs in the step graph only");
-            }
-            if (method != null && path == AttentionPath.STEP_GRAPH) {
-                if (!(method instanceof IndexListAttention m)) {
-                    throw new IllegalArgumentException(method.name() + " cannot run in the step graph (only dense and the"
-                            + " index-list methods can): it runs on the host between graphs");
+            if (path == AttentionPath.STEP_GRAPH) {
+                if (!(this.method instanceof IndexListAttention m)) {
+                    throw new IllegalArgumentException(this.method.name() + " cannot run in the step graph (only dense"
+                            + " and the index-list methods can): it runs on the host between graphs");
                 }
                 if (m.device() != device) {
-                    throw new IllegalArgumentException(method.name() + " runs on " + m.device().id() + ", the model on "
+                    throw new IllegalArgumentException(m.name() + " runs on " + m.device().id() + ", the model on "
                             + device.id() + ": one step graph needs one device");
                 }
             }
@@ -183,10 +165,6 @@ public final class DeviceLlama implements AutoCloseable {
             if (cacheElements > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("a layer's cache of " + capacity + " tokens needs " + cacheElements
                         + " elements, more than one Java array holds");
-            }
-            if (path == AttentionPath.STEP_GRAPH && config.headSize() > DecodeAttentionKernels.TILE) {
-                throw new IllegalArgumentException("head size " + config.headSize() + " exceeds "
-                        + DecodeAttentionKernels.TILE + ", the largest the flash-decode kernel takes");
             }
             this.config = config;
             this.weights = weights;
@@ -214,13 +192,6 @@ public final class DeviceLlama implements AutoCloseable {
             }
             keyCache = new short[config.layers()][(int) cacheElements];
             valueCache = new short[config.layers()][(int) cacheElements];
-            positions = new int[capacity];
-            positionCount = new int[1];
-            noWeights = new float[1];
-            int maxChunks = Math.ceilDiv(capacity, DecodeAttentionKernels.TILE);
-            partialMax = new float[config.heads() * maxChunks];
-            partialSum = new float[config.heads() * maxChunks];
-            partialAcc = new float[config.heads() * maxChunks * config.headSize()];
             buildSegments();
         } catch (RuntimeException e) {
             close();
@@ -250,7 +221,7 @@ public final class DeviceLlama implements AutoCloseable {
 
     /** The attention method's name: {@code dense} for the model's own. */
     public String attention() {
-        return method == null ? "dense" : method.name();
+        return method.name();
     }
 
     /** Where attention runs. */
@@ -279,8 +250,6 @@ public final class DeviceLlama implements AutoCloseable {
         }
         token.set(tokenId);
         pos.set(position);
-        visible.set(position + 1);
-        setAttentionGrids(position + 1);
         // the method layers pack and hash the rows from the first one not done (rows before
         // position stay as they were when a position is run again)
         int from = Math.min(packed, position);
@@ -299,10 +268,6 @@ public final class DeviceLlama implements AutoCloseable {
             }
         }
         packed = position + 1;
-        if (method == null) {  // the model's own dense attention: every head attends every visible key
-            attendedKeys += config.layers() * visibleNow;
-            visibleKeys += config.layers() * visibleNow;
-        }
         return logits;
     }
 
@@ -351,30 +316,10 @@ public final class DeviceLlama implements AutoCloseable {
             s.plan().close();
         }
         segments.clear();
-        if (method != null) {
-            method.close();
-        }
+        method.close();
     }
 
     // ---------------------------------------------------------------- a step
-
-    /** Flash-decode chunks for this step's list, and the launch grids that follow from them. */
-    private void setAttentionGrids(int visibleTokens) {
-        int tile = DecodeAttentionKernels.TILE;
-        int tilesPerChunk = Math.clamp(Math.ceilDiv(visibleTokens, TARGET_CHUNKS * tile), 1, MAX_TILES_PER_CHUNK);
-        int n = Math.ceilDiv(visibleTokens, tilesPerChunk * tile);
-        chunk.set(tilesPerChunk * tile);
-        chunks.set(n);
-        for (Segment s : segments) {
-            if (s.positionsId() != null) {
-                int local = Math.min(LIST_GROUP, device.maxWorkGroupSize());
-                s.plan().withGrid(s.positionsId(), Grid.of(Math.ceilDiv(visibleTokens, local) * (long) local, 1, local, 1));
-            }
-            for (String id : s.attendIds()) {
-                s.plan().withGrid(id, Grid.of((long) n * tile, config.heads(), tile, 1));
-            }
-        }
-    }
 
     /** The method's attention of {@code layer}: k and v into the host cache in fp16, then decode. */
     private void attendOnHost(int layer, int position) {
@@ -406,8 +351,6 @@ public final class DeviceLlama implements AutoCloseable {
             if (hostAttention[l]) {
                 segments.add(b.build(l));
                 b = new SegmentBuilder(segments.size(), true);
-            } else if (method == null) {
-                b.deviceAttention(l);
             } else {
                 b.methodAttention(l);
             }
@@ -438,10 +381,8 @@ public final class DeviceLlama implements AutoCloseable {
         final Set<Object> uploadOnce = Collections.newSetFromMap(new IdentityHashMap<>());
         final List<Object> uploadOrder = new ArrayList<>();
         final Map<String, Grid> grids = new LinkedHashMap<>();
-        final List<String> attendIds = new ArrayList<>();
         final List<Integer> cachedLayers = new ArrayList<>();
         final List<IndexListAttention.GraphLayer> layers = new ArrayList<>();
-        String positionsId;
 
         /** {@code fromHost}: the segment starts after a host attention, from x and att sent over. */
         SegmentBuilder(int index, boolean fromHost) {
@@ -477,27 +418,6 @@ public final class DeviceLlama implements AutoCloseable {
             graph.task(Op.ROPE_K.task(l), RopeKernels::ropeAdjacentPairs, k, once(inverseFrequency), config.kvHeads(),
                     config.headSize(), pos);
             items(Op.ROPE_K.task(l), k.length / 2);
-        }
-
-        /** Appends k and v to the layer's device cache, then flash-decode over positions 0 .. pos. */
-        void deviceAttention(int l) {
-            int heads = config.heads(), kvHeads = config.kvHeads(), d = config.headSize();
-            append(l);
-            if (positionsId == null) {  // the list every layer of this segment shares
-                String name = Op.POSITIONS.task(-1);
-                graph.task(name, SelectKernels::sinkAndWindow, positions, positionCount, 1, capacity, visible, visible, 0);
-                positionsId = graph.name() + "." + name;
-            }
-            String attend = Op.ATTEND.task(l);
-            // by its spec: its 18 arguments are more than TaskGraph's method-reference overloads take
-            graph.task(attend, KernelSpec.lookup(DecodeAttentionKernels.class, "decodeOverIndexList"), q, keyCache[l],
-                    valueCache[l], positions, positionCount, noWeights, partialMax, partialSum, partialAcc, heads, kvHeads,
-                    d, capacity, capacity, heads, chunks, chunk, 0);
-            attendIds.add(graph.name() + "." + attend);
-            String merge = Op.MERGE.task(l);
-            graph.task(merge, DecodeAttentionKernels::mergePartials, partialMax, partialSum, partialAcc, att, heads, d,
-                    chunks);
-            items(merge, heads * d);
         }
 
         /** Appends k and v to the layer's device cache, then the method's tasks over it, q and att. */
@@ -591,8 +511,7 @@ public final class DeviceLlama implements AutoCloseable {
                 plan.close();
                 throw e;
             }
-            return new Segment(plan, hostLayer, List.copyOf(attendIds), positionsId, List.copyOf(cachedLayers),
-                    List.copyOf(layers));
+            return new Segment(plan, hostLayer, List.copyOf(cachedLayers), List.copyOf(layers));
         }
     }
 }

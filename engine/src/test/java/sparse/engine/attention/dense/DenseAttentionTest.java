@@ -45,10 +45,10 @@ class DenseAttentionTest {
 
     /**
      * One step over a full cache: hq, hkv, d, capacity, layer, visible. Llama-3.1-8B's grouped
-     * shape; and d = 20, ten words of K and V a row padded to twelve so that rows start on
-     * 16-byte boundaries.
+     * shape; d = 20, ten words of K and V a row padded to twelve so that rows start on 16-byte
+     * boundaries; and stories260K's, d = 8 (a row is four words: one 16-byte copy).
      */
-    static final int[][] SHAPES = {{32, 8, 128, 4096, 3, 4096}, {6, 2, 20, 300, 1, 277}};
+    static final int[][] SHAPES = {{32, 8, 128, 4096, 3, 4096}, {6, 2, 20, 300, 1, 277}, {8, 4, 8, 512, 0, 300}};
 
     static Stream<Arguments> shapes() {
         return MethodTests.onEveryDevice(SHAPES);

@@ -51,10 +51,10 @@ class DeviceLlamaTest {
     Path dir;
 
     /**
-     * The model's own dense attention in the step graph; dense attention as a method
-     * ({@link DenseAttention}) on the host's side of each layer; the same method in the step graph.
+     * The model's own dense attention (no method: {@link DenseAttention} in the step graph);
+     * dense attention as a method on the host's side of each layer.
      */
-    enum AttentionPath { DEVICE_DENSE, HOST_METHOD, GRAPH_METHOD }
+    enum AttentionPath { DEVICE_DENSE, HOST_METHOD }
 
     static Stream<Arguments> devicesAndPaths() {
         List<Arguments> cases = new ArrayList<>();
@@ -70,7 +70,6 @@ class DeviceLlamaTest {
         return switch (path) {
             case DEVICE_DENSE -> DeviceLlama.load(file, device, capacity, null);
             case HOST_METHOD -> load(file, device, capacity, new DenseAttention(device), DeviceLlama.AttentionPath.HOST_ROUND_TRIP);
-            case GRAPH_METHOD -> load(file, device, capacity, new DenseAttention(device), DeviceLlama.AttentionPath.STEP_GRAPH);
         };
     }
 
@@ -153,9 +152,9 @@ class DeviceLlamaTest {
     }
 
     /**
-     * After the first step, dense attention in the step graph (the model's own or the method)
-     * sends nothing and brings back only the logits; a host method's layers also move q, k, v,
-     * the residual stream and the attention output (printed, with what the method itself moves).
+     * After the first step, dense attention in the step graph sends nothing and brings back
+     * only the logits; a host method's layers also move q, k, v, the residual stream and the
+     * attention output (printed, with what the method itself moves).
      */
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
     @MethodSource("devicesAndPaths")

@@ -210,8 +210,6 @@ class StepGraphAttentionTest {
                     assertEquals(AttentionPath.STEP_GRAPH, model.attentionPath(), m);
                 }
             }
-            assertThrows(IllegalArgumentException.class,
-                    () -> DeviceLlamaTest.load(file, device, 8, null, AttentionPath.HOST_ROUND_TRIP));
             for (Device other : ModelKernelsTest.devices()) {
                 if (other != device) {
                     assertThrows(IllegalArgumentException.class, () -> DeviceLlamaTest.load(file, device, 8,
