@@ -39,8 +39,8 @@ import sparse.tasks.lang.KernelSpec;
  */
 public abstract class IndexListAttention implements AttentionMethod {
 
-    /** The largest head dimension the flash-decode kernel takes. */
-    public static final int MAX_HEAD_DIM = DecodeAttentionKernels.TILE;
+    /** The largest head dimension the flash-decode kernel takes: {@link DecodeAttentionKernels#PAIRS} fp16 pairs. */
+    public static final int MAX_HEAD_DIM = 2 * DecodeAttentionKernels.PAIRS;
     /** Task names, before the layer's suffix ({@link LayerArrays#task}). */
     static final String PACK = "pack";
     static final String ATTEND = "attend";

@@ -20,19 +20,6 @@ class DecodeAttentionKernelsTest {
     @CsvSource({
             "8,2,64,1000,PER_HEAD,256,false",
             "8,2,64,1000,PER_HEAD,128,true",
-            "8,2,64,1000,PER_GROUP,256,false",
-            "8,2,64,1000,ALL_POSITIONS,512,false",
-            "32,8,128,4096,PER_HEAD,512,false",
-            "32,8,128,4096,ALL_POSITIONS,1024,false",
-            "4,1,80,333,PER_HEAD,128,true"})
-    void partialsMergedEqualTheReference(int hq, int hkv, int d, int n, Lists lists, int chunk, boolean weights) {
-        check(Kernel.PER_HEAD, hq, hkv, d, n, lists, chunk, weights);
-    }
-
-    @ParameterizedTest(name = "hq={0} hkv={1} d={2} n={3} {4} chunk={5} weights={6}")
-    @CsvSource({
-            "8,2,64,1000,PER_HEAD,256,false",
-            "8,2,64,1000,PER_HEAD,128,true",
             "8,2,64,1000,PER_GROUP,192,false",
             "8,2,64,1000,ALL_POSITIONS,512,false",
             "32,8,128,4096,PER_HEAD,512,false",
@@ -43,17 +30,12 @@ class DecodeAttentionKernelsTest {
             "14,2,75,500,PER_GROUP,128,true",
             "14,2,75,500,ALL_POSITIONS,256,false",
             "4,2,32,90,ALL_POSITIONS,64,false",
+            "8,4,8,200,ALL_POSITIONS,32,false",
+            "8,4,8,200,PER_HEAD,64,true",
             "4,1,80,333,PER_HEAD,128,true"})
-    void groupPartialsMergedByChunkEqualTheReference(int hq, int hkv, int d, int n, Lists lists, int chunk,
-                                                      boolean weights) {
-        check(Kernel.PER_GROUP, hq, hkv, d, n, lists, chunk, weights);
-    }
-
-    /** The two attention kernels, each with its merge. */
-    enum Kernel { PER_HEAD, PER_GROUP }
-
-    private static void check(Kernel kernel, int hq, int hkv, int d, int n, Lists lists, int chunk, boolean weights) {
-        long seed = TestData.seed(kernel + " kernel, " + lists);
+    void partialsMergedByChunkEqualTheReference(int hq, int hkv, int d, int n, Lists lists, int chunk,
+                                                boolean weights) {
+        long seed = TestData.seed("grouped kernel, " + lists);
         SplittableRandom r = new SplittableRandom(seed);
         int capacity = n + 16;
         float[] q = TestData.floats(r, hq * d, 1.0);
@@ -90,30 +72,23 @@ class DecodeAttentionKernelsTest {
         float[] partialAcc = TestData.poisonedFloats(hq * chunks * d);
         float[] out = TestData.poisonedFloats(hq * d);
         int withWeights = weights ? 1 : 0;
-        if (kernel == Kernel.PER_HEAD) {
-            WorkGroups.run(chunks, hq, DecodeAttentionKernels.TILE, ctx -> DecodeAttentionKernels.decodeOverIndexList(
-                    ctx, q, k, v, indices, counts, logWeights, partialMax, partialSum, partialAcc, hq, hkv, d, capacity,
-                    listStride, headsPerList, chunks, chunk, withWeights));
-            DecodeAttentionKernels.mergePartials(partialMax, partialSum, partialAcc, out, hq, d, chunks);
-        } else {
-            // the cache as packed pairs; every position, with the identity list neither read nor written
-            int rowInts = DecodeAttentionKernels.rowInts(d);
-            int[] kPairs = TestData.poisonedInts(hkv * capacity * rowInts);
-            int[] vPairs = TestData.poisonedInts(hkv * capacity * rowInts);
-            DecodeAttentionKernels.packHalfPairs(k, v, kPairs, vPairs, hkv, capacity, d, 0, capacity);
-            int allPositions = lists == Lists.ALL_POSITIONS ? 1 : 0;
-            int[] listIndices = allPositions == 1 ? TestData.poisonedInts(indices.length) : indices;
-            int[] listCounts = allPositions == 1 ? TestData.poisonedInts(counts.length) : counts;
-            WorkGroups.run(chunks, DecodeAttentionKernels.headBlocks(hq, hkv, headsPerList),
-                    DecodeAttentionKernels.GROUP_SIZE, ctx -> DecodeAttentionKernels.decodeGroupOverIndexList(ctx,
-                            q, kPairs, vPairs, listIndices, listCounts, logWeights, partialMax, partialSum, partialAcc,
-                            hq, hkv, d, capacity, listStride, headsPerList, chunks, chunk, withWeights, allPositions));
-            // lanes of the merge: fewer than the chunks, and as many as there can be
-            int local = chunks < 4 ? 2 * DecodeAttentionKernels.MERGE_CHANNELS : 4 * DecodeAttentionKernels.MERGE_CHANNELS;
-            WorkGroups.run((d + DecodeAttentionKernels.MERGE_CHANNELS - 1) / DecodeAttentionKernels.MERGE_CHANNELS, hq,
-                    local, ctx -> DecodeAttentionKernels.mergeChunkPartials(ctx, partialMax, partialSum, partialAcc, out,
-                            hq, d, chunks));
-        }
+        // the cache as packed pairs; every position, with the identity list neither read nor written
+        int rowInts = DecodeAttentionKernels.rowInts(d);
+        int[] kPairs = TestData.poisonedInts(hkv * capacity * rowInts);
+        int[] vPairs = TestData.poisonedInts(hkv * capacity * rowInts);
+        DecodeAttentionKernels.packHalfPairs(k, v, kPairs, vPairs, hkv, capacity, d, 0, capacity);
+        int allPositions = lists == Lists.ALL_POSITIONS ? 1 : 0;
+        int[] listIndices = allPositions == 1 ? TestData.poisonedInts(indices.length) : indices;
+        int[] listCounts = allPositions == 1 ? TestData.poisonedInts(counts.length) : counts;
+        WorkGroups.run(chunks, DecodeAttentionKernels.headBlocks(hq, hkv, headsPerList),
+                DecodeAttentionKernels.GROUP_SIZE, ctx -> DecodeAttentionKernels.decodeGroupOverIndexList(ctx,
+                        q, kPairs, vPairs, listIndices, listCounts, logWeights, partialMax, partialSum, partialAcc,
+                        hq, hkv, d, capacity, listStride, headsPerList, chunks, chunk, withWeights, allPositions));
+        // lanes of the merge: fewer than the chunks, and as many as there can be
+        int local = chunks < 4 ? 2 * DecodeAttentionKernels.MERGE_CHANNELS : 4 * DecodeAttentionKernels.MERGE_CHANNELS;
+        WorkGroups.run((d + DecodeAttentionKernels.MERGE_CHANNELS - 1) / DecodeAttentionKernels.MERGE_CHANNELS, hq,
+                local, ctx -> DecodeAttentionKernels.mergeChunkPartials(ctx, partialMax, partialSum, partialAcc, out,
+                        hq, d, chunks));
 
         double worst = 0;
         for (int h = 0; h < hq; h++) {
