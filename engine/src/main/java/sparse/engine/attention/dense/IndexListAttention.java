@@ -49,14 +49,16 @@ public abstract class IndexListAttention implements AttentionMethod {
      * Flash-decode splits the lists into chunks of one to {@link #MAX_TILES_PER_CHUNK} tiles, as
      * large as leaves at least TARGET_GROUPS work-groups: enough to fill a large GPU several times
      * over, so that the last wave is short. Lists of every position (dense) read their rows in
-     * order and gain from longer chunks: they leave ALL_POSITIONS_GROUPS, of at most
-     * ALL_POSITIONS_TILES tiles (H100, dense, bdb54dd: 32K, 4 tiles a chunk 64.6 µs, 16 tiles
-     * 61.2; 128K, 16 tiles 208, 24 tiles 212, 32 tiles 233).
+     * order and gain from longer chunks: they leave ALL_POSITIONS_GROUPS, fewer than the H100
+     * holds at once (132 SMs, 6 groups each), so that there is no second wave at all. Measured
+     * there (dense, da6da58, step µs): 128K, 16 tiles a chunk (2048 groups) 205, 42 (784) 208,
+     * 64 (512) 195, 96 (344) 202, 128 (256) 222; 112K, 16 tiles 187, 56 (512) 172; 96K, 16 tiles
+     * 157, 48 (512) 152; 64K, 16 (1024) 127, 32 (512) 105; 32K, 16 (512) 59.5, 24 (344) 59.2, 32
+     * (256) 62.7.
      */
     private static final int TARGET_GROUPS = 2048;
     private static final int ALL_POSITIONS_GROUPS = 512;
-    private static final int ALL_POSITIONS_TILES = 16;
-    public static final int MAX_TILES_PER_CHUNK = 32;
+    public static final int MAX_TILES_PER_CHUNK = 128;
     /** The merge gives each lane of its work-groups at most this many chunks, where the device allows. */
     private static final int MERGE_CHUNKS_PER_LANE = 8;
 
@@ -325,8 +327,8 @@ public abstract class IndexListAttention implements AttentionMethod {
             int blocks = DecodeAttentionKernels.headBlocks(hq, arrays.hkv(), hq / arrays.rows());
             boolean all = selection.allPositions();
             long groups = all ? ALL_POSITIONS_GROUPS : TARGET_GROUPS;
-            int tiles = tilesPerChunk > 0 ? tilesPerChunk : (int) Math.clamp((long) longest * blocks / (groups * tile), 1,
-                    all ? ALL_POSITIONS_TILES : MAX_TILES_PER_CHUNK);
+            int tiles = tilesPerChunk > 0 ? tilesPerChunk
+                    : (int) Math.clamp((long) longest * blocks / (groups * tile), 1, MAX_TILES_PER_CHUNK);
             int n = Math.max(1, Math.ceilDiv(longest, tiles * tile));
             chunk.set(tiles * tile);
             chunks.set(n);
