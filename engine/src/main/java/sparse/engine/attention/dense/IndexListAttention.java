@@ -47,17 +47,17 @@ public abstract class IndexListAttention implements AttentionMethod {
     static final String MERGE = "merge";
     /**
      * Flash-decode splits the lists into chunks of one to {@link #MAX_TILES_PER_CHUNK} tiles, as
-     * large as leaves at least TARGET_GROUPS work-groups: enough to fill a large GPU several times
-     * over, so that the last wave is short. Lists of every position (dense) read their rows in
-     * order and gain from longer chunks: they leave ALL_POSITIONS_GROUPS, fewer than the H100
-     * holds at once (132 SMs, 6 groups each), so that there is no second wave at all. Measured
-     * there (dense, da6da58, step µs): 128K, 16 tiles a chunk (2048 groups) 205, 42 (784) 208,
-     * 64 (512) 195, 96 (344) 202, 128 (256) 222; 112K, 16 tiles 187, 56 (512) 172; 96K, 16 tiles
-     * 157, 48 (512) 152; 64K, 16 (1024) 127, 32 (512) 105; 32K, 16 (512) 59.5, 24 (344) 59.2, 32
-     * (256) 62.7.
+     * large as leaves about ATTEND_GROUPS work-groups: fewer than the H100 holds at once (132
+     * SMs, 6 groups each), so that there is no second wave, and enough to keep its memory busy.
+     * Measured there for every position (dense, da6da58, step µs): 128K, 16 tiles a chunk (2048
+     * groups) 205, 42 (784) 208, 64 (512) 195, 96 (344) 202, 128 (256) 222; 112K, 16 tiles 187,
+     * 56 (512) 172; 96K, 16 tiles 157, 48 (512) 152; 64K, 16 (1024) 127, 32 (512) 105; 32K, 16
+     * (512) 59.5, 24 (344) 59.2, 32 (256) 62.7. For gathered lists, 512 groups against the 2048
+     * they had (300bcc4, twice each): SOCKET per head (P = 10) 87.2 → 83.5 at 32K and 222.1 →
+     * 220.7 at 128K, per group (P = 8) 98.1 → 95.0 at 128K, the oracle's attend 20.3 → 17.4 at
+     * 32K; Quest and the rest unchanged.
      */
-    private static final int TARGET_GROUPS = 2048;
-    private static final int ALL_POSITIONS_GROUPS = 512;
+    private static final int ATTEND_GROUPS = 512;
     public static final int MAX_TILES_PER_CHUNK = 128;
     /** The merge gives each lane of its work-groups at most this many chunks, where the device allows. */
     private static final int MERGE_CHUNKS_PER_LANE = 8;
@@ -325,10 +325,8 @@ public abstract class IndexListAttention implements AttentionMethod {
             int hq = arrays.hq();
             int tile = DecodeAttentionKernels.TILE_KEYS;
             int blocks = DecodeAttentionKernels.headBlocks(hq, arrays.hkv(), hq / arrays.rows());
-            boolean all = selection.allPositions();
-            long groups = all ? ALL_POSITIONS_GROUPS : TARGET_GROUPS;
             int tiles = tilesPerChunk > 0 ? tilesPerChunk
-                    : (int) Math.clamp((long) longest * blocks / (groups * tile), 1, MAX_TILES_PER_CHUNK);
+                    : (int) Math.clamp((long) longest * blocks / ((long) ATTEND_GROUPS * tile), 1, MAX_TILES_PER_CHUNK);
             int n = Math.max(1, Math.ceilDiv(longest, tiles * tile));
             chunk.set(tiles * tile);
             chunks.set(n);

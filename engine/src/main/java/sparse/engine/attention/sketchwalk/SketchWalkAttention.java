@@ -52,14 +52,14 @@ import sparse.tasks.lang.KernelSpec;
 public final class SketchWalkAttention implements AttentionMethod {
     /**
      * The attention splits its keys into chunks of whole tiles, at least {@link #MIN_TILES_PER_CHUNK}
-     * and at most {@link #MAX_TILES_PER_CHUNK}, as few as leave about this many work-groups: one
-     * wave on an H100 (132 SMs, 5 groups of the attention kernel each), since a partial second
-     * wave costs more than longer chunks do (measured at 128K: 12 tiles a chunk, 528 groups,
-     * 44–46 µs; 4 to 8 tiles, 800 to 1600 groups, 50–56 µs). Since the asynchronous tile copies
-     * an SM holds 6 groups; swept again then, no fixed size beat this choice by more than 1 µs
-     * (step at 128K: automatic 101.9, 102.0 µs; 6 tiles 108.4, 8: 105.9, 12: 104.2, 16: 101.2).
+     * and at most {@link #MAX_TILES_PER_CHUNK}, as few as leave about this many work-groups: fewer
+     * than an H100 holds at once (132 SMs, 6 groups of the attention kernel each), since a partial
+     * second wave costs more than longer chunks do (measured at 128K: 12 tiles a chunk, 528
+     * groups, 44–46 µs; 4 to 8 tiles, 800 to 1600 groups, 50–56 µs), as for the index-list
+     * attention's chunks. Step at 128K, twice each in one run (300bcc4): 640 groups 102.6, 101.6
+     * µs; 512 groups 99.9, 99.4; 32K unchanged (58.8–59.8).
      */
-    private static final int WAVE_GROUPS = 640;
+    private static final int WAVE_GROUPS = 512;
     private static final int MIN_TILES_PER_CHUNK = 4;
     public static final int MAX_TILES_PER_CHUNK = 32;
     /** Chunks per attention launch, at most (the partials' room). */
