@@ -9,16 +9,12 @@ class LocalArrays {
             float[] t = ctx.allocateFloatLocalArray(8); // expect-error: [line 9] local arrays must be allocated in a statement of the @Kernel method's body itself
             t[0] = 1;
         }
-        a[0] = sum(s); // expect-error: [line 12] local arrays cannot be passed to helper methods
+        a[0] = s[0];
         scratch(ctx);
     }
 
-    static float sum(float[] values) {
-        return values[0];
-    }
-
     static void scratch(KernelContext ctx) {
-        int[] mine = ctx.allocateIntLocalArray(4); // expect-error: [line 21] local arrays must be allocated in a statement of the @Kernel method's body itself
+        int[] mine = ctx.allocateIntLocalArray(4); // expect-error: [line 17] local arrays must be allocated in a statement of the @Kernel method's body itself
         mine[0] = 1;
     }
 }

@@ -2,7 +2,9 @@ package sparse.tasks.translate;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import sparse.tasks.lang.KernelSpec;
@@ -31,6 +33,9 @@ abstract class CPrinter {
     private final List<Integer> javaLines = new ArrayList<>();
     private int indent;
     private Program program;
+    private Map<String, Program.Function> functions;
+    /** The address space of each array parameter of the function being printed, by C name. */
+    private Map<String, Ty.Space> spaceOfParams;
     /** The functions that shuffle, themselves or through a helper. */
     private Set<String> shuffling;
 
@@ -64,9 +69,17 @@ abstract class CPrinter {
 
     abstract String kernelQualifier();
 
-    abstract String helperQualifier();
+    /** The qualifiers before a helper's return type; {@code takesLocalArrays}: some call passes it a local array. */
+    abstract String helperQualifier(boolean takesLocalArrays);
 
-    abstract String globalPointer(Ty.Prim element);
+    /** A pointer parameter to an array in {@code space}. */
+    abstract String pointer(Ty.Prim element, Ty.Space space);
+
+    /**
+     * Whether a pointer's type names its address space, so that a helper needs one function
+     * per combination of spaces its array parameters are called with.
+     */
+    abstract boolean pointersNameTheirSpace();
 
     abstract String localArray(Ty.Prim element, String name, int length);
 
@@ -114,6 +127,8 @@ abstract class CPrinter {
 
     KernelSpec.Source print(Program p) {
         program = p;
+        functions = new HashMap<>();
+        p.functions().forEach(f -> functions.put(f.javaName(), f));
         shuffling = p.functions().stream().filter(Program.Function::usesShuffle).map(Program.Function::javaName)
                 .collect(Collectors.toSet());
         line("// " + p.javaClass() + " (" + p.javaFile() + "), translated by sparse.tasks.translate.KernelProcessor:"
@@ -126,8 +141,11 @@ abstract class CPrinter {
             }
         }
         for (Program.Function f : p.functions()) {
-            line("", 0);
-            function(f);
+            List<List<Ty.Space>> combinations = pointersNameTheirSpace() ? f.arraySpaces() : f.arraySpaces().subList(0, 1);
+            for (List<Ty.Space> combination : combinations) {
+                line("", 0);
+                function(f, combination);
+            }
         }
         int[] lines = javaLines.stream().mapToInt(Integer::intValue).toArray();
         return new KernelSpec.Source(text.toString(), lines);
@@ -163,12 +181,26 @@ abstract class CPrinter {
         return needed;
     }
 
-    /** The C name of a kernel or helper: the class's simple name, an underscore, the method's name. */
-    String functionName(String javaName) {
-        return program.simpleName() + "_" + javaName;
+    /**
+     * The C name of a kernel or helper: the class's simple name, an underscore, the method's
+     * name; where pointers name their space, a helper's function for local arrays adds
+     * {@code _local} and the names of the parameters that take them.
+     */
+    String functionName(Program.Function f, List<Ty.Space> combination) {
+        StringBuilder name = new StringBuilder(program.simpleName() + "_" + f.javaName());
+        if (pointersNameTheirSpace() && combination.contains(Ty.Space.LOCAL)) {
+            name.append("_local");
+            Checker.spaceOfParams(f, combination).forEach((param, space) -> {
+                if (space == Ty.Space.LOCAL) {
+                    name.append('_').append(param);
+                }
+            });
+        }
+        return name.toString();
     }
 
-    private void function(Program.Function f) {
+    private void function(Program.Function f, List<Ty.Space> combination) {
+        spaceOfParams = Checker.spaceOfParams(f, combination);
         List<String> params = new ArrayList<>();
         List<String> lengths = new ArrayList<>();
         for (Program.Param p : f.params()) {
@@ -176,7 +208,7 @@ abstract class CPrinter {
             switch (v.type()) {
                 case Ty.Context c -> { }
                 case Ty.Array a -> {
-                    params.add(globalPointer(a.element()) + " " + v.name());
+                    params.add(pointer(a.element(), spaceOfParams.get(v.name())) + " " + v.name());
                     lengths.add("int " + v.name() + "_length");
                 }
                 case Ty.Prim prim -> params.add(typeName(prim) + " " + v.name());
@@ -187,8 +219,9 @@ abstract class CPrinter {
         if (exchange && !f.isKernel()) {
             params.add(exchangeParameter());
         }
-        String head = f.isKernel() ? kernelQualifier() + " void" : helperQualifier() + typeName(f.returnType());
-        line(head + " " + functionName(f.javaName()) + "(" + String.join(", ", params) + ") {", f.pos().line());
+        String head = f.isKernel() ? kernelQualifier() + " void"
+                : helperQualifier(f.takesLocalArrays()) + typeName(f.returnType());
+        line(head + " " + functionName(f, combination) + "(" + String.join(", ", params) + ") {", f.pos().line());
         indent++;
         for (Stmt s : f.body().body()) {
             if (s instanceof Stmt.LocalArray a) {
@@ -373,17 +406,26 @@ abstract class CPrinter {
             case Expr.Call c -> {
                 List<String> args = new ArrayList<>();
                 List<String> lengths = new ArrayList<>();
+                List<Ty.Space> combination = new ArrayList<>();
                 for (Expr a : c.args()) {
                     args.add(wrap(a, ASSIGN));
-                    if (a instanceof Expr.Local l && l.type() instanceof Ty.Array) {
-                        lengths.add(l.name() + "_length");
+                    if (a instanceof Expr.Local l && l.type() instanceof Ty.Array t) {
+                        if (t.space() == Ty.Space.LOCAL) {
+                            // the kernel's own local array: its length is a constant
+                            lengths.add(Integer.toString(t.length()));
+                            combination.add(Ty.Space.LOCAL);
+                        } else {
+                            lengths.add(l.name() + "_length");
+                            combination.add(spaceOfParams.getOrDefault(l.name(), Ty.Space.GLOBAL));
+                        }
                     }
                 }
                 args.addAll(lengths);
                 if (shuffling.contains(c.function()) && exchangeParameter() != null) {
                     args.add(EXCHANGE);
                 }
-                yield new Code(functionName(c.function()) + "(" + String.join(", ", args) + ")", ATOM);
+                yield new Code(functionName(functions.get(c.function()), combination) + "("
+                        + String.join(", ", args) + ")", ATOM);
             }
             case Expr.Intrinsic i -> intrinsic(i.op(), i.args().stream().map(a -> wrap(a, ASSIGN)).toList());
             case Expr.ContextValue c -> contextValue(c.field());

@@ -2,6 +2,7 @@ package sparse.tasks.translate;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +11,9 @@ import sparse.tasks.lang.KernelSpec;
 
 /**
  * Stage 2: checks the rules that span statements and functions (where {@code @Parallel} loops,
- * local arrays and asynchronous copies may stand, no recursion, no local array passed to a
- * helper), orders the helpers before their callers, and fills in {@code usesBarrier},
- * {@code usesShuffle} and {@code parallelBounds}.
+ * local arrays and asynchronous copies may stand, no recursion), orders the helpers before their
+ * callers, and fills in {@code usesBarrier}, {@code usesShuffle}, {@code parallelBounds} and
+ * {@code arraySpaces}.
  */
 final class Checker {
     private final Reporter reporter;
@@ -49,12 +50,14 @@ final class Checker {
             barrier.put(name, usesBarrier);
             shuffle.put(name, usesShuffle);
         }
+        Map<String, Set<List<Ty.Space>>> spaces = arraySpaces(order, byName, facts);
         List<Program.Function> helpers = new ArrayList<>();
         List<Program.Function> kernels = new ArrayList<>();
         for (String name : order) {
             Program.Function f = byName.get(name);
             Program.Function done = new Program.Function(f.javaName(), f.style(), f.returnType(), f.params(),
-                    f.body(), barrier.get(name), shuffle.get(name), facts.get(name).bounds, f.pos());
+                    f.body(), barrier.get(name), shuffle.get(name), facts.get(name).bounds,
+                    List.copyOf(spaces.get(name)), f.pos());
             (f.isKernel() ? kernels : helpers).add(done);
         }
         // kernels in source order
@@ -63,6 +66,55 @@ final class Checker {
         all.addAll(kernels);
         return new Program(unchecked.javaClass(), unchecked.canonicalName(), unchecked.simpleName(),
                 unchecked.javaFile(), all);
+    }
+
+    /**
+     * The address spaces each function's array parameters are called with: callers before
+     * callees (the reverse of {@code order}), each combination of a caller giving its callees
+     * theirs. A kernel's arrays are global; a local array, or a helper's parameter that holds
+     * one, is local.
+     */
+    private static Map<String, Set<List<Ty.Space>>> arraySpaces(List<String> order, Map<String, Program.Function> byName,
+                                                              Map<String, Facts> facts) {
+        Map<String, Set<List<Ty.Space>>> spaces = new LinkedHashMap<>();
+        for (String name : order.reversed()) {
+            Program.Function f = byName.get(name);
+            if (f.isKernel()) {
+                List<Ty.Space> global = new ArrayList<>();
+                for (Program.Param p : f.params()) {
+                    if (p.variable().type() instanceof Ty.Array) {
+                        global.add(Ty.Space.GLOBAL);
+                    }
+                }
+                spaces.put(name, new LinkedHashSet<>(List.of(List.copyOf(global))));
+            }
+            for (List<Ty.Space> combination : spaces.get(name)) {
+                Map<String, Ty.Space> spaceOf = spaceOfParams(f, combination);
+                for (Expr.Call c : facts.get(name).calls) {
+                    List<Ty.Space> passed = new ArrayList<>();
+                    for (Expr a : c.args()) {
+                        if (a instanceof Expr.Local l && l.type() instanceof Ty.Array t) {
+                            passed.add(t.space() == Ty.Space.LOCAL ? Ty.Space.LOCAL
+                                    : spaceOf.getOrDefault(l.name(), Ty.Space.GLOBAL));
+                        }
+                    }
+                    spaces.computeIfAbsent(c.function(), k -> new LinkedHashSet<>()).add(List.copyOf(passed));
+                }
+            }
+        }
+        return spaces;
+    }
+
+    /** The address space of each array parameter of {@code f}, by C name, in one of its combinations. */
+    static Map<String, Ty.Space> spaceOfParams(Program.Function f, List<Ty.Space> combination) {
+        Map<String, Ty.Space> spaceOf = new LinkedHashMap<>();
+        int i = 0;
+        for (Program.Param p : f.params()) {
+            if (p.variable().type() instanceof Ty.Array) {
+                spaceOf.put(p.variable().name(), combination.get(i++));
+            }
+        }
+        return spaceOf;
     }
 
     private void visit(String name, Map<String, Facts> facts, List<String> order, Set<String> onStack) {
@@ -213,11 +265,14 @@ final class Checker {
             }
         }
 
-        /** Asynchronous copies go to the kernel's local arrays, which helpers cannot see. */
+        /**
+         * Asynchronous copies go to the kernel's own local arrays: a helper's array parameter may
+         * be global in another call, and its batches would be hidden from the kernel's waits.
+         */
         private void inKernel(Stmt s, String method) {
             if (!function.isKernel()) {
                 reporter.error(s.pos(), method + " must be called in the @Kernel method itself, not in a helper"
-                        + " (the copies go to the kernel's local arrays)");
+                        + " (the copies go to the kernel's own local arrays)");
             }
         }
 
@@ -270,15 +325,7 @@ final class Checker {
 
         private void expr(Expr e) {
             switch (e) {
-                case Expr.Call c -> {
-                    facts.calls.add(c);
-                    for (Expr a : c.args()) {
-                        if (a instanceof Expr.Local l && l.type() instanceof Ty.Array t && t.space() == Ty.Space.LOCAL) {
-                            reporter.error(a.pos(), "local arrays cannot be passed to helper methods (they live in"
-                                    + " __local / __shared__ memory); pass a global array or inline the code");
-                        }
-                    }
-                }
+                case Expr.Call c -> facts.calls.add(c);
                 case Expr.Assign a -> written(a.target());
                 case Expr.Step s -> written(s.target());
                 case Expr.Atomic a -> written(a.array());

@@ -119,14 +119,24 @@ final class CudaPrinter extends CPrinter {
         return "extern \"C\" __global__";
     }
 
+    /**
+     * A helper given a local array is inlined, so that NVCC sees which pointers are into shared
+     * memory and loads them with {@code ld.shared} rather than through generic addresses.
+     */
     @Override
-    String helperQualifier() {
-        return "__device__ ";
+    String helperQualifier(boolean takesLocalArrays) {
+        return takesLocalArrays ? "__device__ __forceinline__ " : "__device__ ";
+    }
+
+    /** One generic pointer, into global or shared memory alike. */
+    @Override
+    String pointer(Ty.Prim element, Ty.Space space) {
+        return typeName(element) + "*";
     }
 
     @Override
-    String globalPointer(Ty.Prim element) {
-        return typeName(element) + "*";
+    boolean pointersNameTheirSpace() {
+        return false;
     }
 
     @Override

@@ -121,13 +121,19 @@ final class OpenClPrinter extends CPrinter {
     }
 
     @Override
-    String helperQualifier() {
+    String helperQualifier(boolean takesLocalArrays) {
         return "";
     }
 
     @Override
-    String globalPointer(Ty.Prim element) {
-        return "__global " + typeName(element) + "*";
+    String pointer(Ty.Prim element, Ty.Space space) {
+        return (space == Ty.Space.LOCAL ? "__local " : "__global ") + typeName(element) + "*";
+    }
+
+    /** OpenCL 1.2 has no generic address space: a pointer into local memory is a __local pointer. */
+    @Override
+    boolean pointersNameTheirSpace() {
+        return true;
     }
 
     @Override

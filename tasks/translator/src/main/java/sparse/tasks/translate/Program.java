@@ -16,14 +16,22 @@ record Program(String javaClass, String canonicalName, String simpleName, String
     /**
      * A kernel or a helper. {@code style} is null for helpers. The checker fills in
      * {@code usesBarrier} and {@code usesShuffle} (both through the helpers called; a shuffle
-     * counts as a barrier) and, for parallel-loop kernels, {@code parallelBounds} (see
-     * {@link KernelSpec#parallelBounds()}).
+     * counts as a barrier), for parallel-loop kernels {@code parallelBounds} (see
+     * {@link KernelSpec#parallelBounds()}), and {@code arraySpaces}: each combination of address
+     * spaces its array parameters are called with, in parameter order (a kernel's: one, every
+     * array global; a helper's: global or a kernel's local array, through its callers).
      */
     record Function(String javaName, KernelSpec.Style style, Ty.Prim returnType, List<Param> params,
-                    Stmt.Block body, boolean usesBarrier, boolean usesShuffle, List<String> parallelBounds, Pos pos) {
+                    Stmt.Block body, boolean usesBarrier, boolean usesShuffle, List<String> parallelBounds,
+                    List<List<Ty.Space>> arraySpaces, Pos pos) {
 
         boolean isKernel() {
             return style != null;
+        }
+
+        /** Whether some call passes it a local array. */
+        boolean takesLocalArrays() {
+            return arraySpaces.stream().anyMatch(c -> c.contains(Ty.Space.LOCAL));
         }
     }
 

@@ -154,7 +154,7 @@ final class Reader {
         Stmt.Block body = block(new TreePath(path, tree.getBody()));
         return new Program.Function(kernel ? method.getSimpleName().toString() : exprs.helperName(method), style,
                 returnType, params, body,
-                false, false, List.of(), pos);
+                false, false, List.of(), List.of(), pos);
     }
 
     private List<Program.Param> params(ExecutableElement method, MethodTree tree, boolean kernel) {
