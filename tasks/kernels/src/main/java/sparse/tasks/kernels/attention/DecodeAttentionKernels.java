@@ -111,34 +111,14 @@ public final class DecodeAttentionKernels {
         int end = KernelMath.min(begin + chunk, count);
         int rowInts = rowInts(d);
         // this work-item's roles: four words from word 4·quad of rows copyRow + COPY_ROWS·i (copies);
-        // word p of rows lane + LANES·i (values); keys kk, kk + HALF_TILE over a slice of the pairs
-        // (dot products); head g and key j (scores)
+        // word p of rows lane + LANES·i (values); head g and key j (scores)
         int quad = 4 * (t % QUADS);
         int copyRow = t / QUADS;
         int p = t % PAIRS;
         int lane = t / PAIRS;
-        int kk = t % HALF_TILE;
-        int slice = t / HALF_TILE;
         int g = t / TILE_KEYS;
         int j = t % TILE_KEYS;
-        // the slice's words: keys kk and kk + 8 of a warp take words two apart, so that its 32
-        // work-items read 32 banks of the padded rows
-        int firstWord = slice ^ ((kk & 8) >> 2);
-
-        float scale = KernelMath.rsqrt((float) d);
-        // q as [pair][head][2]: the eight values a pair of channels needs for every head sit
-        // together, so that the compiler can load them as two 16-byte words (and the weights,
-        // [key][head], as one)
-        for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
-            int pair = i / (2 * GROUP_HEADS);
-            int head = (i - pair * 2 * GROUP_HEADS) / 2;
-            int e = 2 * pair + (i & 1);
-            float x = 0f;
-            if (head < heads && e < d) {
-                x = q[(h0 + head) * d + e] * scale;
-            }
-            qs[i] = x;
-        }
+        stageQueries(q, qs, h0, heads, d, t);
         // rows of tile m in rows[(m % 2) · TILE_KEYS ...]: the first two now, then each two tiles ahead
         int nextRow = -1;
         if (t < TILE_KEYS) {
@@ -189,66 +169,14 @@ public final class DecodeAttentionKernels {
             }
             ctx.awaitCopies(1);  // this work-item's copies of tile m
             ctx.localBarrier();  // everyone's
-            // dot products of keys kk and kk + HALF_TILE with each head, over a slice of the pairs
-            float a0 = 0f;
-            float a1 = 0f;
-            float a2 = 0f;
-            float a3 = 0f;
-            float b0 = 0f;
-            float b1 = 0f;
-            float b2 = 0f;
-            float b3 = 0f;
-            // (words past the row were not copied: skipped)
-            for (int i = firstWord; i < PAIRS; i += SLICES) {
-                int x = 0;
-                int y = 0;
-                if (i < rowInts) {
-                    x = keyTiles[keyBase + kk * KEY_ROW + i];
-                    y = keyTiles[keyBase + (kk + HALF_TILE) * KEY_ROW + i];
-                }
-                float xl = lowHalf(x);
-                float xh = highHalf(x);
-                float yl = lowHalf(y);
-                float yh = highHalf(y);
-                int at = i * 2 * GROUP_HEADS;
-                float ql = qs[at];
-                float qh = qs[at + 1];
-                a0 += ql * xl + qh * xh;
-                b0 += ql * yl + qh * yh;
-                ql = qs[at + 2];
-                qh = qs[at + 3];
-                a1 += ql * xl + qh * xh;
-                b1 += ql * yl + qh * yh;
-                ql = qs[at + 4];
-                qh = qs[at + 5];
-                a2 += ql * xl + qh * xh;
-                b2 += ql * yl + qh * yh;
-                ql = qs[at + 6];
-                qh = qs[at + 7];
-                a3 += ql * xl + qh * xh;
-                b3 += ql * yl + qh * yh;
-            }
-            ctx.localBarrier();
-            // the key tile is read: it holds the slices' sums now, [slice][head][key] as float bits
-            int base = keyBase + slice * GROUP_HEADS * TILE_KEYS + kk;
-            keyTiles[base] = KernelMath.floatToIntBits(a0);
-            keyTiles[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
-            keyTiles[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
-            keyTiles[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
-            keyTiles[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
-            keyTiles[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
-            keyTiles[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
-            keyTiles[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
-            ctx.localBarrier();
+            // the dot products of the tile's keys with every head, summed per key in the key tile
+            tileDotProducts(ctx, keyTiles, qs, keyBase, rowInts, t);
 
             // the logit of head g and key j; a new maximum goes to tileMax[g]
             boolean valid = j < keys && g < heads;
             float s = NO_SCORE;
             if (valid) {
-                s = 0f;
-                for (int i = 0; i < SLICES; i++) {
-                    s += KernelMath.intBitsToFloat(keyTiles[keyBase + (i * GROUP_HEADS + g) * TILE_KEYS + j]);
-                }
+                s = tileLogit(keyTiles, keyBase, g, j);
                 if (withLogWeights != 0) {
                     s += logWeights[listBase + tile + j];
                 }
@@ -258,17 +186,8 @@ public final class DecodeAttentionKernels {
             }
             ctx.localBarrier();
             float newMax = KernelMath.max(runningMax, fromOrderKey(tileMax[g]));
-            float correction = KernelMath.exp(runningMax - newMax);
-            float w = 0f;
-            if (valid) {
-                w = KernelMath.exp(s - newMax);
-            }
-            weights[j * GROUP_HEADS + g] = w;
-            runningSum = runningSum * correction + w;
+            runningSum = tileWeights(weights, corrections, s, valid, runningMax, newMax, runningSum, g, j);
             runningMax = newMax;
-            if (j == 0) {
-                corrections[g] = correction;
-            }
             ctx.localBarrier();
 
             // output channels 2p and 2p + 1 of every head, over keys lane, lane + LANES, ...
@@ -305,46 +224,8 @@ public final class DecodeAttentionKernels {
                 acc7 += w3 * hi;
             }
         }
-        ctx.localBarrier();
-
-        // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
-        weights[j * GROUP_HEADS + g] = runningSum;
-        int base = lane * GROUP_HEADS * 2 * PAIRS + p;
-        valueTiles[base] = KernelMath.floatToIntBits(acc0);
-        valueTiles[base + PAIRS] = KernelMath.floatToIntBits(acc1);
-        valueTiles[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
-        valueTiles[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
-        valueTiles[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
-        valueTiles[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
-        valueTiles[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
-        valueTiles[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
-        ctx.localBarrier();
-        if (g < heads) {
-            int partial = (h0 + g) * chunks + c;
-            if (j == 0) {
-                float sum = 0f;
-                for (int i = 0; i < TILE_KEYS; i++) {
-                    sum += weights[i * GROUP_HEADS + g];
-                }
-                partialMax[partial] = runningMax;
-                partialSum[partial] = sum;
-            }
-            for (int word = j; word < PAIRS; word += TILE_KEYS) {
-                float lo = 0f;
-                float hi = 0f;
-                for (int i = 0; i < LANES; i++) {
-                    int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
-                    lo += KernelMath.intBitsToFloat(valueTiles[at]);
-                    hi += KernelMath.intBitsToFloat(valueTiles[at + PAIRS]);
-                }
-                if (2 * word < d) {
-                    partialAcc[partial * d + 2 * word] = lo;
-                }
-                if (2 * word + 1 < d) {
-                    partialAcc[partial * d + 2 * word + 1] = hi;
-                }
-            }
-        }
+        writePartials(ctx, weights, valueTiles, partialMax, partialSum, partialAcc, runningMax, runningSum,
+                acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, h0, heads, chunks, c, d, t);
     }
 
     /**
@@ -497,7 +378,179 @@ public final class DecodeAttentionKernels {
         return row;
     }
 
-    // The helpers below are public: BlockSparseKernels' kernels call them too.
+    // The work of decodeGroupOverIndexList and BlockSparseKernels.decodeGroupOverBlocks on the local
+    // arrays, which differ only in how they find a tile's rows. The tile loop and its copies stay
+    // in the kernels (asynchronous copies must); the eight accumulators of the values too, as
+    // registers of the kernel (a helper returns one value).
+
+    /**
+     * q of heads {@code h0 .. h0 + heads − 1}, scaled by 1/√d, into {@code qs} as
+     * {@code [pair][head][2]} (0 past d and past the heads): the eight values a pair of channels
+     * needs for every head sit together, so that the compiler can load them as two 16-byte words
+     * (and the weights, {@code [key][head]}, as one). Work-item t of GROUP_SIZE.
+     */
+    public static void stageQueries(float[] q, float[] qs, int h0, int heads, int d, int t) {
+        float scale = KernelMath.rsqrt((float) d);
+        for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
+            int pair = i / (2 * GROUP_HEADS);
+            int head = (i - pair * 2 * GROUP_HEADS) / 2;
+            int e = 2 * pair + (i & 1);
+            float x = 0f;
+            if (head < heads && e < d) {
+                x = q[(h0 + head) * d + e] * scale;
+            }
+            qs[i] = x;
+        }
+    }
+
+    /**
+     * The dot products of the tile's keys (rows of {@code KEY_ROW} words from {@code keyBase} in
+     * {@code keyTiles}, {@code rowInts} of them copied) with every head's staged q: work-item t
+     * takes keys kk and kk + HALF_TILE over a slice of the pairs; the slices' sums then replace
+     * the keys, {@code [slice][head][key]} as float bits, behind a barrier on each side.
+     */
+    public static void tileDotProducts(KernelContext ctx, int[] keyTiles, float[] qs, int keyBase, int rowInts, int t) {
+        int kk = t % HALF_TILE;
+        int slice = t / HALF_TILE;
+        // the slice's words: keys kk and kk + 8 of a warp take words two apart, so that its 32
+        // work-items read 32 banks of the padded rows
+        int firstWord = slice ^ ((kk & 8) >> 2);
+        float a0 = 0f;
+        float a1 = 0f;
+        float a2 = 0f;
+        float a3 = 0f;
+        float b0 = 0f;
+        float b1 = 0f;
+        float b2 = 0f;
+        float b3 = 0f;
+        // (words past the row were not copied: skipped)
+        for (int i = firstWord; i < PAIRS; i += SLICES) {
+            int x = 0;
+            int y = 0;
+            if (i < rowInts) {
+                x = keyTiles[keyBase + kk * KEY_ROW + i];
+                y = keyTiles[keyBase + (kk + HALF_TILE) * KEY_ROW + i];
+            }
+            float xl = lowHalf(x);
+            float xh = highHalf(x);
+            float yl = lowHalf(y);
+            float yh = highHalf(y);
+            int at = i * 2 * GROUP_HEADS;
+            float ql = qs[at];
+            float qh = qs[at + 1];
+            a0 += ql * xl + qh * xh;
+            b0 += ql * yl + qh * yh;
+            ql = qs[at + 2];
+            qh = qs[at + 3];
+            a1 += ql * xl + qh * xh;
+            b1 += ql * yl + qh * yh;
+            ql = qs[at + 4];
+            qh = qs[at + 5];
+            a2 += ql * xl + qh * xh;
+            b2 += ql * yl + qh * yh;
+            ql = qs[at + 6];
+            qh = qs[at + 7];
+            a3 += ql * xl + qh * xh;
+            b3 += ql * yl + qh * yh;
+        }
+        ctx.localBarrier();
+        // the key tile is read: it holds the slices' sums now
+        int base = keyBase + slice * GROUP_HEADS * TILE_KEYS + kk;
+        keyTiles[base] = KernelMath.floatToIntBits(a0);
+        keyTiles[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
+        keyTiles[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
+        keyTiles[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
+        keyTiles[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
+        keyTiles[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
+        keyTiles[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
+        keyTiles[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
+        ctx.localBarrier();
+    }
+
+    /** The logit of head g and key j: the sum of its slices in the key tile that {@link #tileDotProducts} left. */
+    public static float tileLogit(int[] keyTiles, int keyBase, int g, int j) {
+        float s = 0f;
+        for (int i = 0; i < SLICES; i++) {
+            s += KernelMath.intBitsToFloat(keyTiles[keyBase + (i * GROUP_HEADS + g) * TILE_KEYS + j]);
+        }
+        return s;
+    }
+
+    /**
+     * The online softmax of head g at key j, once the tile's maximum is known: the key's weight
+     * {@code e^(s − newMax)} (0 where not {@code valid}) into {@code weights[j][g]}, the head's
+     * correction {@code e^(runningMax − newMax)} into {@code corrections[g]}; returns the running
+     * sum, corrected and with the weight added.
+     */
+    public static float tileWeights(float[] weights, float[] corrections, float s, boolean valid, float runningMax,
+                                     float newMax, float runningSum, int g, int j) {
+        float correction = KernelMath.exp(runningMax - newMax);
+        float w = 0f;
+        if (valid) {
+            w = KernelMath.exp(s - newMax);
+        }
+        weights[j * GROUP_HEADS + g] = w;
+        float sum = runningSum * correction + w;
+        if (j == 0) {
+            corrections[g] = correction;
+        }
+        return sum;
+    }
+
+    /**
+     * The chunk's partials, after a barrier: each head's running maximum, its sum over the
+     * work-items of the head and its accumulators over the lanes (through {@code weights} and
+     * {@code valueTiles}), into slot {@code (h0 + g) · chunks + c} of the partials.
+     */
+    public static void writePartials(KernelContext ctx, float[] weights, int[] valueTiles, float[] partialMax,
+                                     float[] partialSum, float[] partialAcc, float runningMax, float runningSum,
+                                     float acc0, float acc1, float acc2, float acc3, float acc4, float acc5,
+                                     float acc6, float acc7, int h0, int heads, int chunks, int c, int d, int t) {
+        int p = t % PAIRS;
+        int lane = t / PAIRS;
+        int g = t / TILE_KEYS;
+        int j = t % TILE_KEYS;
+        ctx.localBarrier();
+        weights[j * GROUP_HEADS + g] = runningSum;
+        int base = lane * GROUP_HEADS * 2 * PAIRS + p;
+        valueTiles[base] = KernelMath.floatToIntBits(acc0);
+        valueTiles[base + PAIRS] = KernelMath.floatToIntBits(acc1);
+        valueTiles[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
+        valueTiles[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
+        valueTiles[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
+        valueTiles[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
+        valueTiles[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
+        valueTiles[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
+        ctx.localBarrier();
+        if (g < heads) {
+            int partial = (h0 + g) * chunks + c;
+            if (j == 0) {
+                float sum = 0f;
+                for (int i = 0; i < TILE_KEYS; i++) {
+                    sum += weights[i * GROUP_HEADS + g];
+                }
+                partialMax[partial] = runningMax;
+                partialSum[partial] = sum;
+            }
+            for (int word = j; word < PAIRS; word += TILE_KEYS) {
+                float lo = 0f;
+                float hi = 0f;
+                for (int i = 0; i < LANES; i++) {
+                    int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
+                    lo += KernelMath.intBitsToFloat(valueTiles[at]);
+                    hi += KernelMath.intBitsToFloat(valueTiles[at + PAIRS]);
+                }
+                if (2 * word < d) {
+                    partialAcc[partial * d + 2 * word] = lo;
+                }
+                if (2 * word + 1 < d) {
+                    partialAcc[partial * d + 2 * word + 1] = hi;
+                }
+            }
+        }
+    }
+
+    // The helpers below are public too: BlockSparseKernels' kernels call them.
 
     public static float lowHalf(int packed) {
         return KernelMath.halfToFloat((short) (packed & 0xFFFF));

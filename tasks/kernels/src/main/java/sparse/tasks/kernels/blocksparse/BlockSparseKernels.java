@@ -1,15 +1,18 @@
 package sparse.tasks.kernels.blocksparse;
 
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.COPY_ROWS;
-import static sparse.tasks.kernels.attention.DecodeAttentionKernels.HALF_TILE;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.KEY_ROW;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.LANES;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.QUADS;
-import static sparse.tasks.kernels.attention.DecodeAttentionKernels.SLICES;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.fromOrderKey;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.highHalf;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.lowHalf;
 import static sparse.tasks.kernels.attention.DecodeAttentionKernels.orderKey;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.stageQueries;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.tileDotProducts;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.tileLogit;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.tileWeights;
+import static sparse.tasks.kernels.attention.DecodeAttentionKernels.writePartials;
 
 import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.Kernel;
@@ -307,32 +310,14 @@ public final class BlockSparseKernels {
         int end = KernelMath.min(begin + chunk, total);
         int rowInts = DecodeAttentionKernels.rowInts(d);
         // this work-item's roles: four words from word 4·quad of rows copyRow + COPY_ROWS·i (copies);
-        // word p of rows lane + LANES·i (values); keys kk, kk + HALF_TILE over a slice of the pairs
-        // (dot products); head g and key j (scores)
+        // word p of rows lane + LANES·i (values); head g and key j (scores)
         int quad = 4 * (t % QUADS);
         int copyRow = t / QUADS;
         int p = t % PAIRS;
         int lane = t / PAIRS;
-        int kk = t % HALF_TILE;
-        int slice = t / HALF_TILE;
         int g = t / TILE_KEYS;
         int j = t % TILE_KEYS;
-        // the slice's words: keys kk and kk + 8 of a warp take words two apart, so that its 32
-        // work-items read 32 banks of the padded rows
-        int firstWord = slice ^ ((kk & 8) >> 2);
-
-        float scale = KernelMath.rsqrt((float) d);
-        // q as [pair][head][2] and weights as [key][head], as DecodeAttentionKernels lays them out
-        for (int i = t; i < GROUP_HEADS * 2 * PAIRS; i += GROUP_SIZE) {
-            int pair = i / (2 * GROUP_HEADS);
-            int head = (i - pair * 2 * GROUP_HEADS) / 2;
-            int e = 2 * pair + (i & 1);
-            float x = 0f;
-            if (head < heads && e < d) {
-                x = q[(h0 + head) * d + e] * scale;
-            }
-            qs[i] = x;
-        }
+        stageQueries(q, qs, h0, heads, d, t);
         // rows of tile m in rows[(m % 2) · TILE_KEYS ...]: the first two now, then each two tiles ahead
         int nextRow = -1;
         if (t < TILE_KEYS) {
@@ -384,83 +369,22 @@ public final class BlockSparseKernels {
             }
             ctx.awaitCopies(1);  // this work-item's copies of tile m
             ctx.localBarrier();  // everyone's
-            // dot products of keys kk and kk + HALF_TILE with each head, over a slice of the pairs
-            float a0 = 0f;
-            float a1 = 0f;
-            float a2 = 0f;
-            float a3 = 0f;
-            float b0 = 0f;
-            float b1 = 0f;
-            float b2 = 0f;
-            float b3 = 0f;
-            // (words past the row were not copied: skipped)
-            for (int i = firstWord; i < PAIRS; i += SLICES) {
-                int x = 0;
-                int y = 0;
-                if (i < rowInts) {
-                    x = keyTiles[keyBase + kk * KEY_ROW + i];
-                    y = keyTiles[keyBase + (kk + HALF_TILE) * KEY_ROW + i];
-                }
-                float xl = lowHalf(x);
-                float xh = highHalf(x);
-                float yl = lowHalf(y);
-                float yh = highHalf(y);
-                int at = i * 2 * GROUP_HEADS;
-                float ql = qs[at];
-                float qh = qs[at + 1];
-                a0 += ql * xl + qh * xh;
-                b0 += ql * yl + qh * yh;
-                ql = qs[at + 2];
-                qh = qs[at + 3];
-                a1 += ql * xl + qh * xh;
-                b1 += ql * yl + qh * yh;
-                ql = qs[at + 4];
-                qh = qs[at + 5];
-                a2 += ql * xl + qh * xh;
-                b2 += ql * yl + qh * yh;
-                ql = qs[at + 6];
-                qh = qs[at + 7];
-                a3 += ql * xl + qh * xh;
-                b3 += ql * yl + qh * yh;
-            }
-            ctx.localBarrier();
-            // the key tile is read: it holds the slices' sums now, [slice][head][key] as float bits
-            int base = keyBase + slice * GROUP_HEADS * TILE_KEYS + kk;
-            keyTiles[base] = KernelMath.floatToIntBits(a0);
-            keyTiles[base + HALF_TILE] = KernelMath.floatToIntBits(b0);
-            keyTiles[base + TILE_KEYS] = KernelMath.floatToIntBits(a1);
-            keyTiles[base + TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b1);
-            keyTiles[base + 2 * TILE_KEYS] = KernelMath.floatToIntBits(a2);
-            keyTiles[base + 2 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b2);
-            keyTiles[base + 3 * TILE_KEYS] = KernelMath.floatToIntBits(a3);
-            keyTiles[base + 3 * TILE_KEYS + HALF_TILE] = KernelMath.floatToIntBits(b3);
-            ctx.localBarrier();
+            // the dot products of the tile's keys with every head, summed per key in the key tile
+            tileDotProducts(ctx, keyTiles, qs, keyBase, rowInts, t);
 
             // the logit of head g and key j; a new maximum goes to tileMax[g]
             boolean valid = j < keys && g < heads;
             float s = NEG;
             if (valid) {
-                s = 0f;
-                for (int i = 0; i < SLICES; i++) {
-                    s += KernelMath.intBitsToFloat(keyTiles[keyBase + (i * GROUP_HEADS + g) * TILE_KEYS + j]);
-                }
+                s = tileLogit(keyTiles, keyBase, g, j);
                 if (s > runningMax) {
                     ctx.atomicMax(tileMax, g, orderKey(s));
                 }
             }
             ctx.localBarrier();
             float newMax = KernelMath.max(runningMax, fromOrderKey(tileMax[g]));
-            float correction = KernelMath.exp(runningMax - newMax);
-            float w = 0f;
-            if (valid) {
-                w = KernelMath.exp(s - newMax);
-            }
-            weights[j * GROUP_HEADS + g] = w;
-            runningSum = runningSum * correction + w;
+            runningSum = tileWeights(weights, corrections, s, valid, runningMax, newMax, runningSum, g, j);
             runningMax = newMax;
-            if (j == 0) {
-                corrections[g] = correction;
-            }
             ctx.localBarrier();
 
             // output channels 2p and 2p + 1 of every head, over keys lane, lane + LANES, ...
@@ -497,46 +421,8 @@ public final class BlockSparseKernels {
                 acc7 += w3 * hi;
             }
         }
-        ctx.localBarrier();
-
-        // The chunk's partials: sums over the work-items of a head, accumulators over the lanes.
-        weights[j * GROUP_HEADS + g] = runningSum;
-        int base = lane * GROUP_HEADS * 2 * PAIRS + p;
-        valueTiles[base] = KernelMath.floatToIntBits(acc0);
-        valueTiles[base + PAIRS] = KernelMath.floatToIntBits(acc1);
-        valueTiles[base + 2 * PAIRS] = KernelMath.floatToIntBits(acc2);
-        valueTiles[base + 3 * PAIRS] = KernelMath.floatToIntBits(acc3);
-        valueTiles[base + 4 * PAIRS] = KernelMath.floatToIntBits(acc4);
-        valueTiles[base + 5 * PAIRS] = KernelMath.floatToIntBits(acc5);
-        valueTiles[base + 6 * PAIRS] = KernelMath.floatToIntBits(acc6);
-        valueTiles[base + 7 * PAIRS] = KernelMath.floatToIntBits(acc7);
-        ctx.localBarrier();
-        if (g < heads) {
-            int partial = (h0 + g) * chunks + c;
-            if (j == 0) {
-                float sum = 0f;
-                for (int i = 0; i < TILE_KEYS; i++) {
-                    sum += weights[i * GROUP_HEADS + g];
-                }
-                partialMax[partial] = runningMax;
-                partialSum[partial] = sum;
-            }
-            for (int word = j; word < PAIRS; word += TILE_KEYS) {
-                float lo = 0f;
-                float hi = 0f;
-                for (int i = 0; i < LANES; i++) {
-                    int at = (i * GROUP_HEADS + g) * 2 * PAIRS + word;
-                    lo += KernelMath.intBitsToFloat(valueTiles[at]);
-                    hi += KernelMath.intBitsToFloat(valueTiles[at + PAIRS]);
-                }
-                if (2 * word < d) {
-                    partialAcc[partial * d + 2 * word] = lo;
-                }
-                if (2 * word + 1 < d) {
-                    partialAcc[partial * d + 2 * word + 1] = hi;
-                }
-            }
-        }
+        writePartials(ctx, weights, valueTiles, partialMax, partialSum, partialAcc, runningMax, runningSum,
+                acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7, h0, heads, chunks, c, d, t);
     }
 
     /** Block i of the list {@code [0, rangeEnd0)}, {@code blocks[0 .. count)}, {@code [rangeStart1, ...)}. */
