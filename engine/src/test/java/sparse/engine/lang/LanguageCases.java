@@ -51,7 +51,7 @@ final class LanguageCases {
                 helpersAndConstants(r), grid2d(r), contextFields(), mathFunctions(r), halfAndBf16(r),
                 scalarTypes(r), atomics(r), groupSum(r),
                 shuffles("shuffles", Grid.of(1024, 256), r),
-                shuffles("shuffles2d", Grid.of(64, 16, 16, 8), r), asyncCopies(r));
+                shuffles("shuffles2d", Grid.of(64, 16, 16, 8), r), asyncCopies(r), localArrayHelpers(r));
     }
 
     static Arg in(Object array) {
@@ -449,6 +449,33 @@ final class LanguageCases {
                         expected[i / group] += in[i];
                     }
                     assertClose(expected, (float[]) v[1], FLOAT_BOUND, "out", 1);
+                });
+    }
+
+    /**
+     * {@link LanguageKernels#localArrayHelpers}: sums within {@link #FLOAT_BOUND}; the helper's
+     * sum of a local array equals its sum of the same values in global memory exactly.
+     */
+    static Case localArrayHelpers(Random r) {
+        int group = LanguageKernels.GROUP;
+        int groups = 40;
+        int n = group * groups - 17;
+        float[] in = floats(r, n, -1, 1);
+        return new Case("localArrayHelpers", LanguageKernelsTranslated.localArrayHelpers,
+                Grid.of((long) group * groups, group), List.of(in(in), out(new float[3 * groups])), v -> {
+                    float[] out = (float[]) v[1];
+                    double[] expected = new double[3 * groups];
+                    for (int i = 0; i < n; i++) {
+                        expected[3 * (i / group)] += in[i];
+                        if (i % group < LanguageKernels.HEAD) {
+                            expected[3 * (i / group) + 1] += in[i];
+                            expected[3 * (i / group) + 2] += in[i];
+                        }
+                    }
+                    assertClose(expected, out, FLOAT_BOUND, "out", 3);
+                    for (int g = 0; g < groups; g++) {
+                        assertEquals(out[3 * g + 2], out[3 * g + 1], "local and global sums of group " + g);
+                    }
                 });
     }
 

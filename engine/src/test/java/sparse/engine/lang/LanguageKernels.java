@@ -23,6 +23,8 @@ final class LanguageKernels {
     static final int BINS = 64;
     static final int SHUFFLE_OPS = 5;
     static final int COPY_TILE = 256;
+    /** {@link #localArrayHelpers}: the values of each work-group summed a second way. */
+    static final int HEAD = 8;
     static final long MIX = 0x9E3779B97F4A7C15L;
     static final float TWO_PI = (float) (2 * Math.PI);
 
@@ -423,6 +425,47 @@ final class LanguageKernels {
             int base = t % 2 * COPY_TILE;
             for (int i = lid; i < COPY_TILE; i += ctx.localGroupSizeX) {
                 out[(first + t) * COPY_TILE + i] = buffers[base + COPY_TILE - 1 - i];
+            }
+            ctx.localBarrier();
+        }
+    }
+
+    /**
+     * Local arrays passed to helpers: out[3g] is the work-group's sum, reduced in its local array
+     * by a helper with barriers; out[3g + 1] and out[3g + 2] the sum of its first HEAD values,
+     * by one helper given the local array and then the global one (two OpenCL functions).
+     */
+    @Kernel
+    static void localArrayHelpers(KernelContext ctx, float[] in, float[] out) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int lid = ctx.localIdx;
+        int i = ctx.globalIdx;
+        partial[lid] = i < in.length ? in[i] : 0f;
+        ctx.localBarrier();
+        float headOfLocal = sumOf(partial, 0, HEAD);
+        float headOfGlobal = sumOf(in, ctx.groupIdx * GROUP, ctx.groupIdx * GROUP + HEAD);
+        ctx.localBarrier();
+        reduceInPlace(ctx, partial, lid);
+        if (lid == 0) {
+            out[3 * ctx.groupIdx] = partial[0];
+            out[3 * ctx.groupIdx + 1] = headOfLocal;
+            out[3 * ctx.groupIdx + 2] = headOfGlobal;
+        }
+    }
+
+    static float sumOf(float[] values, int from, int to) {
+        float sum = 0f;
+        for (int i = from; i < to; i++) {
+            sum += values[i];
+        }
+        return sum;
+    }
+
+    /** A tree sum of {@code values} (a power of two long) into values[0]; every work-item of the group calls it. */
+    static void reduceInPlace(KernelContext ctx, float[] values, int lid) {
+        for (int stride = values.length / 2; stride > 0; stride >>= 1) {
+            if (lid < stride) {
+                values[lid] += values[lid + stride];
             }
             ctx.localBarrier();
         }
