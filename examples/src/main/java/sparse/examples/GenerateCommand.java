@@ -44,7 +44,7 @@ final class GenerateCommand implements Runnable {
 
     @Option(names = "--attention", defaultValue = "dense", paramLabel = "METHOD",
             description = "dense, socket, sketchwalk, quest, hardlsh, streaming or oracle (default ${DEFAULT-VALUE});"
-                    + " all but quest and sketchwalk run in the step graph, those two on the host between graphs")
+                    + " all but sketchwalk run in the step graph, sketchwalk on the host between graphs")
     String attention;
 
     @Option(names = "--density", paramLabel = "D",

@@ -18,7 +18,6 @@ import sparse.engine.attention.dense.IndexListAttention;
 import sparse.engine.attention.hardlsh.HardLshOptions;
 import sparse.engine.attention.methods.MethodSettings;
 import sparse.engine.attention.methods.Methods;
-import sparse.engine.attention.quest.QuestAttention;
 import sparse.engine.attention.quest.QuestOptions;
 import sparse.engine.attention.sketchwalk.SketchWalkAttention;
 import sparse.engine.attention.sketchwalk.SketchWalkOptions;
@@ -215,7 +214,6 @@ public final class DecodeBenchmark {
             return switch (m) {
                 case IndexListAttention l -> new Timing(l::setStepTiming, l::lastExecution);
                 case SketchWalkAttention s -> new Timing(s::setStepTiming, s::lastExecution);
-                case QuestAttention q -> new Timing(q::setStepTiming, q::lastExecution);
                 default -> throw new IllegalArgumentException("the bench cannot time " + m.name());
             };
         }

@@ -19,11 +19,12 @@ import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.KernelSpec;
 
 /**
- * What dense attention and the token selectors (oracle, StreamingLLM, SOCKET, hard LSH) share:
- * per layer, one task graph on one device that hashes the rows cached since the last step,
- * selects an index list per query head (or per group, or one for all), and runs flash-decode
- * over the lists ({@link DecodeAttentionKernels}). A method supplies the selection as a
- * {@link Selection}; this class keeps the layers' device state and runs the steps.
+ * What dense attention, the token selectors (oracle, StreamingLLM, SOCKET, hard LSH) and Quest
+ * (whole pages) share: per layer, one task graph on one device that hashes the rows cached
+ * since the last step, selects an index list per query head (or per group, or one for all),
+ * and runs flash-decode over the lists ({@link DecodeAttentionKernels}). A method supplies the
+ * selection as a {@link Selection}; this class keeps the layers' device state and runs the
+ * steps.
  *
  * <p>Each layer keeps its own device copy of K and V (and of whatever the method derives from
  * them), so a layer's later loads upload only the rows appended since: a cache is taken to be

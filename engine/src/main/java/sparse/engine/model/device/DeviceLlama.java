@@ -39,17 +39,17 @@ import sparse.tasks.kernels.rope.RopeKernels;
  *
  * <p>Attention runs on one of two paths ({@link AttentionPath}). In the step graph: an
  * index-list method ({@link IndexListAttention}: dense, also the model's own when no method is
- * given, oracle, streaming, hardlsh, socket) whose pack, selection, attend and merge tasks the
- * graph holds for each layer ({@link IndexListAttention#addLayer}); the key/value cache lives on
- * the device only (each step's kernels append the new row there), and a step sends only its
- * token and position and brings back the logits (and a sparse method's list lengths, for the
- * density). On the host's side of each layer: any other {@link AttentionMethod} (Quest,
- * Sketch&amp;Walk) works on host arrays ({@link LayerCache}) and runs its own kernels, so the
- * step is cut at each such layer into segments, each a graph and a plan: a segment ends with
- * the layer's q, k and v (and the residual stream) coming back; the host appends k and v in
- * fp16 to its cache, the method attends, and the next segment starts by sending the attention
- * output and the residual stream. Which layers attend on the host is a per-layer choice
- * ({@link #hostAttention}); today it is all of them or none.
+ * given, oracle, streaming, hardlsh, socket, quest) whose pack, selection, attend and merge
+ * tasks the graph holds for each layer ({@link IndexListAttention#addLayer}); the key/value
+ * cache lives on the device only (each step's kernels append the new row there), and a step
+ * sends only its token and position and brings back the logits (and a sparse method's list
+ * lengths, for the density). On the host's side of each layer: any other
+ * {@link AttentionMethod} (Sketch&amp;Walk) works on host arrays ({@link LayerCache}) and runs
+ * its own kernels, so the step is cut at each such layer into segments, each a graph and a
+ * plan: a segment ends with the layer's q, k and v (and the residual stream) coming back; the
+ * host appends k and v in fp16 to its cache, the method attends, and the next segment starts
+ * by sending the attention output and the residual stream. Which layers attend on the host
+ * is a per-layer choice ({@link #hostAttention}); today it is all of them or none.
  */
 public final class DeviceLlama implements AutoCloseable {
 

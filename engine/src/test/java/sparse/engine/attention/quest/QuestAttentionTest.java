@@ -1,5 +1,6 @@
 package sparse.engine.attention.quest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,12 +18,14 @@ import sparse.engine.attention.dense.MethodTests;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.jvm.JvmBackend;
 import sparse.tasks.kernels.blocksparse.BlockSparseReference;
+import sparse.tasks.kernels.pages.PageKernels;
 import sparse.tasks.kernels.pages.QuestReference;
 
 /**
  * Quest on every device against the float64 reference: the same pages per head except where
  * a page's score ties the threshold to fp32 rounding, and the output against float64
- * attention over the pages the device kept.
+ * attention over the pages the device kept. Against the page kernels' own fp32 scores (run in
+ * plain Java) the lists are exact: their top pages, ties to the lower page.
  */
 class QuestAttentionTest {
 
@@ -98,6 +101,16 @@ class QuestAttentionTest {
             }
             assertEquals(pages - 1, gotPages[gotPages.length - 1], "newest page kept");
         }
+        float[] kmin = new float[c.hkv() * pages * d];
+        float[] kmax = new float[c.hkv() * pages * d];
+        PageKernels.pageBounds(cache.k(), c.capacity() * d, c.hkv(), visible, d, page, 0, pages, kmin, kmax, pages * d);
+        float[] fp32 = new float[hq * pages];
+        PageKernels.pageScores(c.q(), hq, c.hkv(), d, kmin, kmax, pages * d, pages, o.keepLastPage() ? 1 : 0, fp32);
+        for (int h = 0; h < hq; h++) {
+            int[] top = QuestReference.topPages(IntStream.range(0, hq * pages).mapToDouble(i -> fp32[i]).toArray(),
+                    h * pages, pages, keep);
+            assertArrayEquals(QuestReference.pagePositions(top, page, visible), got.selected()[h], "head " + h);
+        }
         double[] ref = BlockSparseReference.decode(c.q(), cache.k(), cache.v(), hq, c.hkv(), c.capacity(), d,
                 got.selected(), 1 / Math.sqrt(d));
         double diff = 0, norm = 0;
@@ -138,14 +151,14 @@ class QuestAttentionTest {
         SplittableRandom r = new SplittableRandom(1);
         MethodTests.Case c = MethodTests.Case.random(r, 4, 2, 64, 100, 50);
         try (QuestAttention quest = new QuestAttention(jvm, QuestOptions.of(0.2))) {
-            assertEquals("decode before any load()",
+            assertEquals("quest: decode before any load",
                     assertThrows(IllegalStateException.class, () -> quest.decode(c.q(), 4, 10)).getMessage());
             quest.load(0, c.cache(50));
-            assertEquals("visible tokens 51 outside [1, 50]",
+            assertEquals("visible tokens 51 outside [1, 50] (the cached length)",
                     assertThrows(IllegalArgumentException.class, () -> quest.decode(c.q(), 4, 51)).getMessage());
-            assertEquals("query heads 3 must be a positive multiple of the cache's 2",
+            assertEquals("query heads 3 must be a positive multiple of the cache's 2 key/value heads",
                     assertThrows(IllegalArgumentException.class, () -> quest.decode(new float[192], 3, 10)).getMessage());
-            assertEquals("q must hold hq*d = 256 floats, has 100",
+            assertEquals("q holds 100 values, not hq*d = 256",
                     assertThrows(IllegalArgumentException.class, () -> quest.decode(new float[100], 4, 10)).getMessage());
         }
     }

@@ -2,9 +2,7 @@ package sparse.engine.attention.sketchwalk;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,10 +16,9 @@ import sparse.engine.graph.ExecutionPlan;
 import sparse.engine.graph.TaskGraph;
 import sparse.tasks.kernels.blocksparse.BlockSparseKernels;
 import sparse.tasks.kernels.blocksparse.BlockSparseReference;
-import sparse.tasks.lang.KernelSpec;
 
 /**
- * The block-sparse kernels as translated, on every device, against a float64 dense attention
+ * The block-sparse prefill as translated, on every device, against a float64 dense attention
  * with a mask (FlashInfer-style), over a grid of lengths (multiples of the block and not),
  * block sizes, heads and head dims. Same fp16 keys and values on both sides: fp32's bound.
  */
@@ -33,17 +30,9 @@ class BlockSparseKernelsOnDevicesTest {
     static final int[][] PREFILL = {
             {1, 64, 1, 1, 64, 50}, {64, 64, 2, 1, 128, 50}, {130, 64, 4, 2, 64, 30}, {200, 32, 2, 2, 128, 40},
             {333, 64, 4, 1, 64, 100}};
-    /** visible, block, hq, hkv, d, blocks per chunk, per-head lists (1) or one shared (0) */
-    static final int[][] DECODE = {
-            {1, 64, 1, 1, 64, 1, 0}, {100, 64, 4, 2, 128, 1, 0}, {1000, 16, 8, 2, 64, 4, 1}, {2049, 64, 4, 1, 128, 3, 1},
-            {777, 16, 2, 2, 128, 100, 0}};
 
     static Stream<Arguments> prefillCases() {
         return MethodTests.onEveryDevice(PREFILL);
-    }
-
-    static Stream<Arguments> decodeCases() {
-        return MethodTests.onEveryDevice(DECODE);
     }
 
     @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
@@ -74,60 +63,6 @@ class BlockSparseKernelsOnDevicesTest {
             plan.withGrid("blockSparse.prefill", Grid.of((long) hq * tokens * 128, 128)).execute();
         }
         double[] ref = BlockSparseReference.prefill(q, k, v, hq, hkv, capacity, tokens, d, keep, block, scale);
-        double err = SketchWalkAttentionTest.relativeError(out, ref);
-        assertTrue(err < BOUND, "relative error " + err);
-    }
-
-    @ParameterizedTest(name = "{0} {1}", autoCloseArguments = false)
-    @MethodSource("decodeCases")
-    void decode(Device device, int[] c) {
-        int visible = c[0], block = c[1], hq = c[2], hkv = c[3], d = c[4], chunkBlocks = c[5];
-        boolean perHead = c[6] == 1;
-        SplittableRandom r = MethodTests.random("block-sparse decode on " + device.id() + " " + Arrays.toString(c));
-        int capacity = visible + 40, blocks = (visible + block - 1) / block;
-        float[] q = floats(r, hq * d);
-        short[] k = halves(r, hkv * capacity * d);
-        short[] v = halves(r, hkv * capacity * d);
-        int[] list = new int[hq * blocks];
-        int[] spans = new int[2 * hq];
-        int[][] positions = new int[hq][];
-        int longest = 0;
-        for (int h = 0; h < hq; h++) {
-            if (!perHead && h > 0) {
-                spans[2 * h + 1] = spans[1];
-                positions[h] = positions[0];
-                continue;
-            }
-            List<Integer> mine = new ArrayList<>();
-            for (int b = 0; b < blocks; b++) {
-                if (b == blocks - 1 || r.nextInt(10) < 3) {
-                    mine.add(b);
-                }
-            }
-            int[] kept = mine.stream().mapToInt(Integer::intValue).toArray();
-            spans[2 * h] = h * blocks;
-            spans[2 * h + 1] = kept.length;
-            System.arraycopy(kept, 0, list, h * blocks, kept.length);
-            positions[h] = BlockSparseReference.blockPositions(kept, block, visible);
-            longest = Math.max(longest, kept.length);
-        }
-        int chunks = (longest + chunkBlocks - 1) / chunkBlocks;
-        float[] partialAcc = new float[hq * chunks * d];
-        float[] partialStats = new float[hq * chunks * 2];
-        float[] out = new float[hq * d];
-        Arrays.fill(out, Float.NaN);
-        float scale = (float) (1 / Math.sqrt(d));
-        TaskGraph g = new TaskGraph("blockSparse")
-                .transferToDevice(DataTransferMode.FIRST_EXECUTION, q, k, v, list, spans, out)
-                .task("partial", KernelSpec.lookup(BlockSparseKernels.class, "decodePartial"), q, k, v, capacity * d,
-                        list, spans, hq, hkv, d, block, visible, chunkBlocks, chunks, scale, partialAcc, partialStats)
-                .task("merge", BlockSparseKernels::decodeMerge, partialAcc, partialStats, spans, chunkBlocks, hq, d, chunks,
-                        out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        try (ExecutionPlan plan = new ExecutionPlan(device, g.snapshot())) {
-            plan.withGrid("blockSparse.partial", Grid.of((long) hq * chunks * 64, 64)).execute();
-        }
-        double[] ref = BlockSparseReference.decode(q, k, v, hq, hkv, capacity, d, positions, scale);
         double err = SketchWalkAttentionTest.relativeError(out, ref);
         assertTrue(err < BOUND, "relative error " + err);
     }

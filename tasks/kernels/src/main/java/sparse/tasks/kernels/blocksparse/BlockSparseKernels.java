@@ -18,7 +18,6 @@ import sparse.tasks.kernels.attention.DecodeAttentionKernels;
 import sparse.tasks.lang.Kernel;
 import sparse.tasks.lang.KernelContext;
 import sparse.tasks.lang.KernelMath;
-import sparse.tasks.lang.Parallel;
 
 /**
  * Block-sparse attention: exact softmax attention restricted to kept blocks of keys, fp16
@@ -26,12 +25,11 @@ import sparse.tasks.lang.Parallel;
  * l, unnormalised output acc). {@link BlockSparseReference} is the float64 dense-with-a-mask
  * twin.
  *
- * <p>{@link #prefill}, {@link #decodePartial} and {@link #decodeMerge} run one work-group per
- * query row (any size up to the device's limit) and walk the row's keys in tiles of
- * {@link #TILE}: scores of the tile into local memory, the tile's maximum, its exponentials,
- * then each work-item updates its own output channels. Key/value head g serves query heads
- * {@code g*(hq/hkv) .. (g+1)*(hq/hkv) - 1}; k and v are (hkv, capacity, d) caches, heads
- * {@code kvHeadStride} elements apart.
+ * <p>{@link #prefill} runs one work-group per query row (any size up to the device's limit)
+ * and walks the row's keys in tiles of {@link #TILE}: scores of the tile into local memory,
+ * the tile's maximum, its exponentials, then each work-item updates its own output channels.
+ * Key/value head g serves query heads {@code g*(hq/hkv) .. (g+1)*(hq/hkv) - 1}; k and v are
+ * (hkv, capacity, d) caches, heads {@code kvHeadStride} elements apart.
  *
  * <p>{@link #decodeGroupOverBlocks} is the fast decode over one block list shared by every
  * query head (Sketch&amp;Walk's): a work-group serves the query heads of a KV head, so each
@@ -133,119 +131,6 @@ public final class BlockSparseKernels {
         }
         for (int c = lid; c < d; c += size) {
             out[(h * tokens + t) * d + c] = acc[c] / l;
-        }
-    }
-
-    /**
-     * Decode, first pass (flash-decode): query head h (q is (hq, d)) over its kept blocks
-     * {@code blocks[spans[2h] + i]}, {@code i < spans[2h+1]}, each covering keys
-     * {@code [b*block, min((b+1)*block, visible))}. The list is cut into {@code chunks}
-     * chunks of {@code chunkBlocks} blocks; work-group {@code h*chunks + c} writes chunk c's
-     * partial result: unnormalised output, running maximum and sum (an empty chunk writes
-     * m = −3e38, l = 0, acc = 0).
-     *
-     * @param spans        (hq, 2): where head h's list starts in {@code blocks}, and its length
-     *                     (heads may share one list)
-     * @param partialAcc   (hq, chunks, d)
-     * @param partialStats (hq, chunks, 2): m, l
-     */
-    @Kernel
-    public static void decodePartial(KernelContext ctx, float[] q, short[] k, short[] v, int kvHeadStride,
-                                     int[] blocks, int[] spans, int hq, int hkv, int d, int block,
-                                     int visible, int chunkBlocks, int chunks, float scale,
-                                     float[] partialAcc, float[] partialStats) {
-        float[] qv = ctx.allocateFloatLocalArray(MAX_HEAD_DIM);
-        float[] acc = ctx.allocateFloatLocalArray(MAX_HEAD_DIM);
-        float[] p = ctx.allocateFloatLocalArray(TILE);
-        int lid = ctx.localIdx;
-        int size = ctx.localGroupSizeX;
-        int h = ctx.groupIdx / chunks;
-        int chunk = ctx.groupIdx % chunks;
-        int kvBase = (h / (hq / hkv)) * kvHeadStride;
-        int first = chunk * chunkBlocks;
-        int last = KernelMath.min(first + chunkBlocks, spans[2 * h + 1]);
-        for (int c = lid; c < d; c += size) {
-            qv[c] = q[h * d + c];
-            acc[c] = 0.0f;
-        }
-        ctx.localBarrier();
-        float m = NEG;
-        float l = 0.0f;
-        for (int i = first; i < last; i++) {
-            int jb = blocks[spans[2 * h] + i];
-            int keyEnd = KernelMath.min(jb * block + block, visible);
-            for (int ts = jb * block; ts < keyEnd; ts += TILE) {
-                int n = KernelMath.min(TILE, keyEnd - ts);
-                for (int j = lid; j < n; j += size) {
-                    float s = 0.0f;
-                    for (int c = 0; c < d; c++) {
-                        s += qv[c] * KernelMath.halfToFloat(k[kvBase + (ts + j) * d + c]);
-                    }
-                    p[j] = s * scale;
-                }
-                ctx.localBarrier();
-                float tileMax = NEG;
-                for (int j = 0; j < n; j++) {
-                    tileMax = KernelMath.max(tileMax, p[j]);
-                }
-                float newM = KernelMath.max(m, tileMax);
-                ctx.localBarrier();
-                for (int j = lid; j < n; j += size) {
-                    p[j] = KernelMath.exp(p[j] - newM);
-                }
-                ctx.localBarrier();
-                float correction = KernelMath.exp(m - newM);
-                float tileSum = 0.0f;
-                for (int j = 0; j < n; j++) {
-                    tileSum += p[j];
-                }
-                l = l * correction + tileSum;
-                m = newM;
-                for (int c = lid; c < d; c += size) {
-                    float a = acc[c] * correction;
-                    for (int j = 0; j < n; j++) {
-                        a += p[j] * KernelMath.halfToFloat(v[kvBase + (ts + j) * d + c]);
-                    }
-                    acc[c] = a;
-                }
-                ctx.localBarrier();
-            }
-        }
-        int slot = h * chunks + chunk;
-        for (int c = lid; c < d; c += size) {
-            partialAcc[slot * d + c] = acc[c];
-        }
-        if (lid == 0) {
-            partialStats[slot * 2] = m;
-            partialStats[slot * 2 + 1] = l;
-        }
-    }
-
-    /**
-     * Decode, second pass: merges each head's chunk partials by log-sum-exp into the
-     * normalised output (hq, d). Head h reads only the chunks its list fills,
-     * ⌈spans[2h+1] / chunkBlocks⌉ of the {@code chunks}.
-     */
-    @Kernel
-    public static void decodeMerge(float[] partialAcc, float[] partialStats, int[] spans, int chunkBlocks, int hq,
-                                   int d, int chunks, float[] out) {
-        for (@Parallel int h = 0; h < hq; h++) {
-            for (@Parallel int c = 0; c < d; c++) {
-                int used = KernelMath.min(chunks, (spans[2 * h + 1] + chunkBlocks - 1) / chunkBlocks);
-                float m = NEG;
-                for (int i = 0; i < used; i++) {
-                    m = KernelMath.max(m, partialStats[(h * chunks + i) * 2]);
-                }
-                float l = 0.0f;
-                float o = 0.0f;
-                for (int i = 0; i < used; i++) {
-                    int slot = h * chunks + i;
-                    float w = KernelMath.exp(partialStats[slot * 2] - m);
-                    l += partialStats[slot * 2 + 1] * w;
-                    o += partialAcc[slot * d + c] * w;
-                }
-                out[h * d + c] = o / l;
-            }
         }
     }
 

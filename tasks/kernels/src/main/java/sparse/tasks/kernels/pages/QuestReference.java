@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
-/** Float64 reference of {@link PageKernels}: page bounds, page scores, top pages by sorting. */
+/**
+ * Float64 reference of {@link PageKernels}: page bounds, page scores, top pages by sorting and
+ * their key positions.
+ */
 public final class QuestReference {
     private QuestReference() {
     }
@@ -58,5 +61,10 @@ public final class QuestReference {
                 .mapToInt(Integer::intValue)
                 .sorted()
                 .toArray();
+    }
+
+    /** The key positions of {@code pages} (ascending) of {@code page} keys each, cut at {@code visible}. */
+    public static int[] pagePositions(int[] pages, int page, int visible) {
+        return IntStream.of(pages).flatMap(p -> IntStream.range(p * page, Math.min(p * page + page, visible))).toArray();
     }
 }

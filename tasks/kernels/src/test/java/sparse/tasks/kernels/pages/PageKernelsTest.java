@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sparse.tasks.kernels.TestData;
-import sparse.tasks.kernels.WorkGroups;
 
 class PageKernelsTest {
 
@@ -74,30 +74,35 @@ class PageKernelsTest {
         }
     }
 
-    @ParameterizedTest(name = "heads={0} pages={1} keep={2} levels={3} local={4}")
-    @CsvSource({"1,1,1,0,8", "2,10,3,0,8", "4,100,12,0,32", "2,100,12,3,32", "3,700,90,0,256", "2,50,50,0,16",
-            "2,64,5,1,64", "1,1000,1,0,128"})
-    void topPagesMatchTheReference(int heads, int pages, int keep, int levels, int local) {
-        long seed = TestData.seed("topPages");
+    /** Random ascending page lists, with the (partial) last page and without, expanded to positions. */
+    @ParameterizedTest(name = "rows={0} visible={1} page={2} keep={3}")
+    @CsvSource({"1,1,16,1", "2,40,16,3", "4,1000,16,12", "3,1001,16,7", "3,1024,16,64", "2,777,32,25", "2,50,16,2",
+            "5,300,1,40"})
+    void pagePositionsMatchTheReference(int rows, int visible, int page, int keep) {
+        long seed = TestData.seed("pagePositions");
         SplittableRandom r = new SplittableRandom(seed);
-        float[] scores = new float[heads * pages];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = levels > 0 ? r.nextInt(levels) - 1 : (float) r.nextGaussian();
+        int pages = (visible + page - 1) / page, pageStride = pages + 2, listStride = keep * page + 3;
+        int[] pageLists = TestData.poisonedInts(rows * pageStride);
+        int[][] kept = new int[rows][];
+        for (int row = 0; row < rows; row++) {
+            boolean withLast = row % 2 == 0 || keep == pages;
+            int others = withLast ? keep - 1 : keep;
+            IntStream earlier = others == 0 ? IntStream.empty() : r.ints(0, pages - 1).distinct().limit(others);
+            kept[row] = IntStream.concat(earlier, withLast ? IntStream.of(pages - 1) : IntStream.empty()).sorted()
+                    .toArray();
+            System.arraycopy(kept[row], 0, pageLists, row * pageStride, keep);
         }
-        int stride = pages + 3;
-        int[] list = TestData.poisonedInts(heads * stride);
-        int[] spans = TestData.poisonedInts(2 * heads);
-        WorkGroups.run(heads, 1, local, ctx -> PageKernels.topPages(ctx, scores, pages, keep, list, stride, spans));
-        double[] wide = new double[scores.length];
-        for (int i = 0; i < wide.length; i++) {
-            wide[i] = scores[i];
-        }
-        for (int h = 0; h < heads; h++) {
-            int[] ref = QuestReference.topPages(wide, h * pages, pages, keep);
-            assertEquals(h * stride, spans[2 * h]);
-            assertEquals(keep, spans[2 * h + 1]);
-            assertArrayEquals(ref, Arrays.copyOfRange(list, h * stride, h * stride + keep), "head " + h);
-            assertEquals(0xDEADBEEF, list[h * stride + keep], "wrote past the list");
+        int[] indices = TestData.poisonedInts(rows * listStride);
+        int[] counts = TestData.poisonedInts(rows);
+        PageKernels.pagePositions(pageLists, pageStride, keep, page, visible, rows, indices, counts, listStride);
+        for (int row = 0; row < rows; row++) {
+            int[] ref = QuestReference.pagePositions(kept[row], page, visible);
+            assertEquals(ref.length, counts[row], "count of row " + row);
+            assertArrayEquals(ref, Arrays.copyOfRange(indices, row * listStride, row * listStride + ref.length),
+                    "row " + row);
+            for (int i = row * listStride + ref.length; i < (row + 1) * listStride; i++) {
+                assertEquals(0xDEADBEEF, indices[i], "wrote past row " + row + "'s list");
+            }
         }
     }
 }
