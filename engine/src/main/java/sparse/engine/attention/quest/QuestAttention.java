@@ -35,6 +35,8 @@ public final class QuestAttention extends IndexListAttention {
      */
     private static final int SELECT_GROUPS = 512;
     private static final int MAX_SELECT_CHUNK = 4096;
+    /** Work-items per group of the scores, along the pages. */
+    private static final int SCORE_GROUP = 256;
 
     private final QuestOptions options;
 
@@ -68,7 +70,7 @@ public final class QuestAttention extends IndexListAttention {
     private final class QuestSelection implements Selection {
         final LayerArrays a;
         final int capPages;
-        /** [hkv][capPages][d]: each page's per-channel minimum and maximum key. */
+        /** [hkv][d][capPages]: each page's per-channel minimum and maximum key. */
         final float[] kmin;
         final float[] kmax;
         /** [hq][pages]: this step's page scores, rows {@code pages} apart. */
@@ -108,8 +110,8 @@ public final class QuestAttention extends IndexListAttention {
             // the histograms start at zero; the select leaves them so for the next step
             graph.transferToDevice(DataTransferMode.FIRST_EXECUTION, histograms);
             graph.task(a.task(BOUNDS), PageKernels::pageBounds, a.k(), a.capacity() * d, hkv, a.visible(), d, page,
-                            firstPage, boundPages, kmin, kmax, capPages * d)
-                    .task(a.task(SCORES), PageKernels::pageScores, a.q(), hq, hkv, d, kmin, kmax, capPages * d, pages,
+                            firstPage, boundPages, kmin, kmax, capPages)
+                    .task(a.task(SCORES), PageKernels::pageScores, a.q(), hq, hkv, d, kmin, kmax, capPages, pages,
                             options.keepLastPage() ? 1 : 0, scores);
             // the top `keep` pages of each head, as the token selectors' top-M with no sink or window
             for (int pass = 0; pass <= SelectKernels.RADIX_DIGITS; pass++) {
@@ -138,7 +140,8 @@ public final class QuestAttention extends IndexListAttention {
             pages.set(pageTotal);
             keep.set(kept);
             plan.withGrid(a.id(BOUNDS), Grid.of(roundUp((long) a.hkv() * (pageTotal - first), 16),
-                    roundUp(a.d(), 16), 16, 16));
+                    roundUp(a.d(), 16), 16, 16))
+                    .withGrid(a.id(SCORES), Grid.of(roundUp(pageTotal, SCORE_GROUP), hq, SCORE_GROUP, 1));
             // the select: chunks of whole work-groups of pages, enough of them to fill a large GPU
             int local = SelectKernels.GROUP;
             int chunk = (int) Math.clamp(roundUp(Math.ceilDiv((long) pageTotal * hq, SELECT_GROUPS), local), local,

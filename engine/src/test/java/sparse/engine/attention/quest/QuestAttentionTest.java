@@ -103,9 +103,9 @@ class QuestAttentionTest {
         }
         float[] kmin = new float[c.hkv() * pages * d];
         float[] kmax = new float[c.hkv() * pages * d];
-        PageKernels.pageBounds(cache.k(), c.capacity() * d, c.hkv(), visible, d, page, 0, pages, kmin, kmax, pages * d);
+        PageKernels.pageBounds(cache.k(), c.capacity() * d, c.hkv(), visible, d, page, 0, pages, kmin, kmax, pages);
         float[] fp32 = new float[hq * pages];
-        PageKernels.pageScores(c.q(), hq, c.hkv(), d, kmin, kmax, pages * d, pages, o.keepLastPage() ? 1 : 0, fp32);
+        PageKernels.pageScores(c.q(), hq, c.hkv(), d, kmin, kmax, pages, pages, o.keepLastPage() ? 1 : 0, fp32);
         for (int h = 0; h < hq; h++) {
             int[] top = QuestReference.topPages(IntStream.range(0, hq * pages).mapToDouble(i -> fp32[i]).toArray(),
                     h * pages, pages, keep);

@@ -23,13 +23,16 @@ public final class PageKernels {
      * minimum and maximum of channel c over the page's cached tokens (a last partial page
      * over the tokens it has).
      *
-     * @param k    keys, fp16, head g at {@code g*kHeadStride}, rows of d
-     * @param kmin page minima, page p of head g at {@code g*boundsHeadStride + p*d}
-     * @param kmax page maxima, same layout
+     * @param k          keys, fp16, head g at {@code g*kHeadStride}, rows of d
+     * @param kmin       page minima by channel, (hkv, d, pageStride): channel c of page p of
+     *                   head g at {@code (g*d + c)*pageStride + p}, so that neighbouring
+     *                   pages' bounds of a channel lie together for {@link #pageScores}
+     * @param kmax       page maxima, same layout
+     * @param pageStride pages the layout has room for
      */
     @Kernel
     public static void pageBounds(short[] k, int kHeadStride, int hkv, int tokens, int d, int page, int firstPage,
-                                  int pageCount, float[] kmin, float[] kmax, int boundsHeadStride) {
+                                  int pageCount, float[] kmin, float[] kmax, int pageStride) {
         for (@Parallel int gp = 0; gp < hkv * pageCount; gp++) {
             for (@Parallel int c = 0; c < d; c++) {
                 int g = gp / pageCount;
@@ -43,26 +46,28 @@ public final class PageKernels {
                     lo = KernelMath.min(lo, x);
                     hi = KernelMath.max(hi, x);
                 }
-                kmin[g * boundsHeadStride + p * d + c] = lo;
-                kmax[g * boundsHeadStride + p * d + c] = hi;
+                kmin[(g * d + c) * pageStride + p] = lo;
+                kmax[(g * d + c) * pageStride + p] = hi;
             }
         }
     }
 
     /**
-     * Page scores (hq, pages) of queries (hq, d); query head h reads key head h / (hq/hkv).
+     * Page scores (hq, pages) of queries (hq, d) against bounds laid out as {@link #pageBounds}
+     * writes them; query head h reads key head h / (hq/hkv). Pages are the first loop, so that
+     * neighbouring work-items read neighbouring bounds; each sums its channels in order.
      * With {@code forceLast != 0} the last page scores {@link #FORCED}.
      */
     @Kernel
-    public static void pageScores(float[] q, int hq, int hkv, int d, float[] kmin, float[] kmax,
-                                  int boundsHeadStride, int pages, int forceLast, float[] scores) {
-        for (@Parallel int h = 0; h < hq; h++) {
-            for (@Parallel int p = 0; p < pages; p++) {
-                int base = (h / (hq / hkv)) * boundsHeadStride + p * d;
+    public static void pageScores(float[] q, int hq, int hkv, int d, float[] kmin, float[] kmax, int pageStride,
+                                  int pages, int forceLast, float[] scores) {
+        for (@Parallel int p = 0; p < pages; p++) {
+            for (@Parallel int h = 0; h < hq; h++) {
+                int base = (h / (hq / hkv)) * d * pageStride + p;
                 float s = 0.0f;
                 for (int c = 0; c < d; c++) {
                     float qc = q[h * d + c];
-                    s += KernelMath.max(qc * kmin[base + c], qc * kmax[base + c]);
+                    s += KernelMath.max(qc * kmin[base + c * pageStride], qc * kmax[base + c * pageStride]);
                 }
                 if (forceLast != 0 && p == pages - 1) {
                     s = FORCED;

@@ -23,17 +23,20 @@ class PageKernelsTest {
         short[] k = TestData.halfs(r, hkv * capacity * d, 1.0);
         float[] kmin = TestData.poisonedFloats(hkv * capPages * d);
         float[] kmax = TestData.poisonedFloats(hkv * capPages * d);
-        PageKernels.pageBounds(k, capacity * d, hkv, tokens, d, page, 0, pages, kmin, kmax, capPages * d);
+        PageKernels.pageBounds(k, capacity * d, hkv, tokens, d, page, 0, pages, kmin, kmax, capPages);
         double[][] ref = QuestReference.pageBounds(k, hkv, capacity, tokens, d, page);
         for (int g = 0; g < hkv; g++) {
-            for (int i = 0; i < pages * d; i++) {
-                assertEquals(ref[0][g * pages * d + i], kmin[g * capPages * d + i], 0.0, "min " + g + "/" + i);
-                assertEquals(ref[1][g * pages * d + i], kmax[g * capPages * d + i], 0.0, "max " + g + "/" + i);
+            for (int p = 0; p < pages; p++) {
+                for (int c = 0; c < d; c++) {
+                    int at = (g * d + c) * capPages + p;
+                    assertEquals(ref[0][(g * pages + p) * d + c], kmin[at], 0.0, "min " + g + "/" + p + "/" + c);
+                    assertEquals(ref[1][(g * pages + p) * d + c], kmax[at], 0.0, "max " + g + "/" + p + "/" + c);
+                }
             }
         }
         float[] q = TestData.floats(r, hq * d, 1.0);
         float[] scores = TestData.poisonedFloats(hq * pages);
-        PageKernels.pageScores(q, hq, hkv, d, kmin, kmax, capPages * d, pages, 0, scores);
+        PageKernels.pageScores(q, hq, hkv, d, kmin, kmax, capPages, pages, 0, scores);
         double[] refScores = QuestReference.pageScores(q, hq, hkv, d, ref, pages);
         double err = TestData.relativeError(scores, refScores);
         assertTrue(err < 1e-5, "relative error " + err);
@@ -48,7 +51,7 @@ class PageKernelsTest {
                 assertTrue(dot <= refScores[h * pages + t / page] + 1e-9, "bound at head " + h + " token " + t);
             }
         }
-        PageKernels.pageScores(q, hq, hkv, d, kmin, kmax, capPages * d, pages, 1, scores);
+        PageKernels.pageScores(q, hq, hkv, d, kmin, kmax, capPages, pages, 1, scores);
         assertEquals(PageKernels.FORCED, scores[pages - 1]);
     }
 
@@ -62,15 +65,15 @@ class PageKernelsTest {
         short[] k = TestData.halfs(r, hkv * tokens * d, 1.0);
         float[] kmin = TestData.poisonedFloats(hkv * pages * d);
         float[] kmax = TestData.poisonedFloats(hkv * pages * d);
-        PageKernels.pageBounds(k, tokens * d, hkv, tokens, d, page, pages - 1, 1, kmin, kmax, pages * d);
+        PageKernels.pageBounds(k, tokens * d, hkv, tokens, d, page, pages - 1, 1, kmin, kmax, pages);
         double[][] ref = QuestReference.pageBounds(k, hkv, tokens, tokens, d, page);
         for (int g = 0; g < hkv; g++) {
-            int last = (g * pages + pages - 1) * d;
             for (int c = 0; c < d; c++) {
-                assertEquals(ref[0][last + c], kmin[last + c], 0.0);
-                assertEquals(ref[1][last + c], kmax[last + c], 0.0);
+                int at = (g * d + c) * pages + pages - 1;
+                assertEquals(ref[0][(g * pages + pages - 1) * d + c], kmin[at], 0.0);
+                assertEquals(ref[1][(g * pages + pages - 1) * d + c], kmax[at], 0.0);
+                assertTrue(Float.isNaN(kmin[at - 1]), "touched another page");
             }
-            assertTrue(Float.isNaN(kmin[g * pages * d]), "touched another page");
         }
     }
 
