@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The peer of `sparse bench`: PyTorch's scaled_dot_product_attention on the same decode step.
 
-One Llama-3.1-8B attention layer at batch 1: q [1, 32, 1, 128], k and v [1, 8, T, 128] in fp16,
+One Llama-3.1-8B attention layer at batch B: q [B, 32, 1, 128], k and v [B, 8, T, 128] in fp16,
 N(0, 1) (never zeros), grouped-query attention through enable_gqa=True where the backend takes
 it (else K and V expanded to 32 heads beforehand, which reads 4x the bytes: the line says which).
 Each backend (flash, cuDNN) is timed with CUDA events around each call after warm-up, the call
@@ -63,17 +63,21 @@ def copy_bandwidth(calls):
 
 
 def reference(q, k, v):
-    """float64 attention with the KV heads repeated for their query heads."""
+    """float64 attention with the KV heads repeated for their query heads, a sequence at a time (memory)."""
     g = HQ // HKV
-    kk = k.double().repeat_interleave(g, dim=1)
-    vv = v.double().repeat_interleave(g, dim=1)
-    s = (q.double() @ kk.transpose(-1, -2)) / math.sqrt(D)
-    return torch.softmax(s, dim=-1) @ vv
+    out = []
+    for i in range(q.shape[0]):
+        kk = k[i:i + 1].double().repeat_interleave(g, dim=1)
+        vv = v[i:i + 1].double().repeat_interleave(g, dim=1)
+        s = (q[i:i + 1].double() @ kk.transpose(-1, -2)) / math.sqrt(D)
+        out.append(torch.softmax(s, dim=-1) @ vv)
+    return torch.cat(out)
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--context", default="16384,32768,65536,131072")
+    p.add_argument("--batch", default="1", help="sequences per call, a comma-separated list")
     p.add_argument("--backends", default="flash,cudnn")
     p.add_argument("--repeats", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
@@ -87,16 +91,16 @@ def main():
     one = torch.ones(1, device="cuda")
     print(json.dumps({"peer": "torch", "backend": "launch", "device": device, "torch": torch.__version__,
                       "median_us": median_us(lambda i: one.add(1), args.repeats, hold=False)}), flush=True)
-    for t in [int(x) for x in args.context.split(",")]:
-        cache_bytes = 2 * HKV * t * D * 2
+    for t, b in [(int(t), int(b)) for t in args.context.split(",") for b in args.batch.split(",")]:
+        cache_bytes = 2 * b * HKV * t * D * 2
         n = max(2, min(MAX_CACHES, -(-ROTATED_BYTES // cache_bytes)))
-        ks = [torch.randn(1, HKV, t, D, dtype=torch.float16, device="cuda") for _ in range(n)]
-        vs = [torch.randn(1, HKV, t, D, dtype=torch.float16, device="cuda") for _ in range(n)]
-        qs = [torch.randn(1, HQ, 1, D, dtype=torch.float16, device="cuda") for _ in range(QUERIES)]
+        ks = [torch.randn(b, HKV, t, D, dtype=torch.float16, device="cuda") for _ in range(n)]
+        vs = [torch.randn(b, HKV, t, D, dtype=torch.float16, device="cuda") for _ in range(n)]
+        qs = [torch.randn(b, HQ, 1, D, dtype=torch.float16, device="cuda") for _ in range(QUERIES)]
         ref = reference(qs[0], ks[0], vs[0])
         for name in args.backends.split(","):
             backend = BACKENDS[name]
-            line = {"peer": "pytorch-sdpa", "backend": name, "context": t, "batch": 1, "device": device,
+            line = {"peer": "pytorch-sdpa", "backend": name, "context": t, "batch": b, "device": device,
                     "torch": torch.__version__, "caches": n, "repeats": args.repeats}
             try:
                 with sdpa_kernel(backend):

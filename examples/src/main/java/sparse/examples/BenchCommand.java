@@ -39,8 +39,9 @@ final class BenchCommand implements Runnable {
             description = "cached tokens T (default ${DEFAULT-VALUE})")
     List<Integer> contexts;
 
-    @Option(names = "--batch", defaultValue = "1", description = "sequences per step; only 1 for now (default ${DEFAULT-VALUE})")
-    int batch;
+    @Option(names = "--batch", split = ",", defaultValue = "1",
+            description = "sequences per step, each its own cache of the context's length (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
 
     @Option(names = "--density", defaultValue = "0.05",
             description = "density of the sparse methods without their own (default ${DEFAULT-VALUE}; sketchwalk needs "
@@ -53,7 +54,7 @@ final class BenchCommand implements Runnable {
     @Option(names = "--stages", description = "per-stage device times: pack, hash, score, select, attend, merge")
     boolean stages;
 
-    @Option(names = "--json", description = "one JSON object per line and per (method, context)")
+    @Option(names = "--json", description = "one JSON object per line and per (method, context, batch)")
     boolean json;
 
     @Option(names = "--tiles-per-chunk", defaultValue = "0",
@@ -66,8 +67,10 @@ final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (batch != 1) {
-            throw new IllegalArgumentException("--batch " + batch + ": only batch 1 is supported yet (one query token per step)");
+        for (int b : batches) {
+            if (b < 1) {
+                throw new IllegalArgumentException("--batch takes positive sequence counts, got " + b);
+            }
         }
         for (int t : contexts) {
             if (t < 1) {
@@ -78,27 +81,30 @@ final class BenchCommand implements Runnable {
         LayerShape shape = LayerShape.LLAMA_31_8B;
         Device device = Backends.select(deviceOptions.config());
         MethodSettings settings = methodOptions.settings(false, SketchWalkOptions.defaults().denseLayers());
-        DecodeBenchmark bench = new DecodeBenchmark(device, shape, settings, repeats, tilesPerChunk);
-        runs.forEach(r -> bench.check(r.method(), r.density()));
+        List<DecodeBenchmark> benches = batches.stream()
+                .map(b -> new DecodeBenchmark(device, shape, b, settings, repeats, tilesPerChunk)).toList();
+        benches.forEach(bench -> runs.forEach(r -> bench.check(r.method(), r.density())));
         CopyBandwidth copy = CopyBandwidth.measure(device);
         LaunchTime launch = LaunchTime.measure(device);
         if (!json) {
             System.out.printf(Locale.ROOT, "device %s (%s): copy bandwidth %.0f GB/s (vector add over %d floats); "
                     + "an empty timed launch %.1f us, %.1f us of host time per launch back to back%n", device.id(),
                     device.name(), copy.bytesPerSecond() / 1e9, copy.elements(), launch.micros(), launch.hostMicros());
-            System.out.printf(Locale.ROOT, "one layer: %d query heads, %d KV heads, D %d, fp16 K/V, batch 1; "
+            System.out.printf(Locale.ROOT, "one layer: %d query heads, %d KV heads, D %d per sequence, fp16 K/V; "
                     + "medians of %d steps (device time from the first launch to the last; CUDA queues the step first)%n",
                     shape.hq(), shape.hkv(), shape.d(), repeats);
-            System.out.printf(Locale.ROOT, "%-14s %8s %8s %10s %6s %10s %9s %7s %7s %9s%s%n", "method", "context",
-                    "density", "median_us", "tasks", "wall_us", "MiB", "GB/s", "of_copy", "check",
+            System.out.printf(Locale.ROOT, "%-14s %8s %5s %8s %10s %6s %10s %9s %7s %7s %9s%s%n", "method", "context",
+                    "batch", "density", "median_us", "tasks", "wall_us", "MiB", "GB/s", "of_copy", "check",
                     stages ? "  stages (us)" : "");
         }
         for (int t : contexts) {
-            BenchInputs in = bench.inputs(t, seed);
-            for (MethodDensity m : runs) {
-                BenchResult r = bench.run(m.method(), m.density(), in, copy.bytesPerSecond());
-                System.out.println(json ? json(r, launch) : row(r));
-                System.out.flush();
+            for (DecodeBenchmark bench : benches) {
+                BenchInputs in = bench.inputs(t, seed);
+                for (MethodDensity m : runs) {
+                    BenchResult r = bench.run(m.method(), m.density(), in, copy.bytesPerSecond());
+                    System.out.println(json ? json(r, launch) : row(r));
+                    System.out.flush();
+                }
             }
         }
     }
@@ -126,8 +132,8 @@ final class BenchCommand implements Runnable {
         String s = !stages ? "" : "  " + r.stageMicros().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, "%-14s %8d %8.4f %10.1f %6d %10.1f %9.1f %7.0f %7.2f %9.1e%s", r.method(),
-                r.context(), r.density(), r.medianMicros(), r.tasks(), r.wallMicros(), r.bytes() / 1048576.0,
+        return String.format(Locale.ROOT, "%-14s %8d %5d %8.4f %10.1f %6d %10.1f %9.1f %7.0f %7.2f %9.1e%s", r.method(),
+                r.context(), r.batch(), r.density(), r.medianMicros(), r.tasks(), r.wallMicros(), r.bytes() / 1048576.0,
                 r.bytesPerSecond() / 1e9, r.fractionOfCopy(), r.checkError(), s);
     }
 

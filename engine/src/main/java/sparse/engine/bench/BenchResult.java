@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param method             the method's name ({@code socket-shared} for SOCKET with a list per group)
  * @param context            cached tokens T
- * @param batch              sequences per step (1)
+ * @param batch              sequences per step, each its own cache of {@code context} tokens
  * @param device             the device's id and name
  * @param density            attended keys over visible keys, averaged over heads
  * @param medianMicros       median device time of a step: from before its first launch to after its

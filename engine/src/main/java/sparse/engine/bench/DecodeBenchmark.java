@@ -44,6 +44,11 @@ import sparse.tasks.kernels.sketch.SketchParameters;
  * is the median of its tasks' parts of their steps' spans, the events between them included,
  * so the stages can add up to a little more than the step.
  *
+ * <p>A batch of B sequences is one step over B caches of the same length: the layer with B
+ * times the heads ({@link LayerShape#batched}), which is exact for every method whose lists
+ * belong to a query head or a KV head; Sketch&amp;Walk's one block list per layer would be
+ * shared by the sequences, so it runs at batch 1 only.
+ *
  * <p>Each cache is its own layer. Sketch&amp;Walk's caches are sparse layers (the first layers
  * after its dense ones), never a dense layer, and each starts its decode as after a real
  * prefill: before its first step, {@link SketchWalkAttention#prefillSelection} runs over the
@@ -82,16 +87,20 @@ public final class DecodeBenchmark {
             "attend", "merge");
 
     private final Device device;
-    private final LayerShape shape;
+    private final LayerShape shape;     // the batch's: every sequence's heads
+    private final int batch;
     private final MethodSettings settings;
     private final int repeats;
     private final int tilesPerChunk;
 
     /**
+     * @param shape         one sequence's layer
+     * @param batch         sequences per step
      * @param tilesPerChunk flash-decode chunk size in tiles, 0 for the methods' own choice
      *                      ({@link IndexListAttention#setTilesPerChunk})
      */
-    public DecodeBenchmark(Device device, LayerShape shape, MethodSettings settings, int repeats, int tilesPerChunk) {
+    public DecodeBenchmark(Device device, LayerShape shape, int batch, MethodSettings settings, int repeats,
+                           int tilesPerChunk) {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
         }
@@ -100,7 +109,8 @@ public final class DecodeBenchmark {
                     + "] (0: automatic), got " + tilesPerChunk);
         }
         this.device = device;
-        this.shape = shape;
+        this.shape = shape.batched(batch);
+        this.batch = batch;
         this.settings = settings;
         this.repeats = repeats;
         this.tilesPerChunk = tilesPerChunk;
@@ -114,9 +124,16 @@ public final class DecodeBenchmark {
         return name;
     }
 
-    /** Checks that the bench takes {@code method} and that the method reaches {@code density}, with a one-line error. */
+    /**
+     * Checks that the bench takes {@code method} at this batch and that the method reaches
+     * {@code density}, with a one-line error.
+     */
     public void check(String method, double density) {
         checkName(method);
+        if (method.equals("sketchwalk") && batch > 1) {
+            throw new IllegalArgumentException("sketchwalk runs at batch 1 only: its one block list per layer would be"
+                    + " shared by the " + batch + " sequences of a step");
+        }
         if (!method.equals("dense") && !method.equals(SOCKET_SHARED)) {
             settings.options(method, density);
         }
@@ -138,7 +155,7 @@ public final class DecodeBenchmark {
 
     /** Times {@code method} at {@code density} (ignored by dense) over {@code in}. */
     public BenchResult run(String method, double density, BenchInputs in, double copyBytesPerSecond) {
-        checkName(method);
+        check(method, density);
         int t = in.context();
         LayerCache[] caches = in.caches();
         try (AttentionMethod m = open(method, density)) {
@@ -195,7 +212,7 @@ public final class DecodeBenchmark {
             stages.entrySet().stream().sorted(Comparator.comparingInt(e -> stageRank(e.getKey())))
                     .forEach(e -> stageMicros.put(e.getKey(), median(e.getValue()) / 1e3));
             long bytes = attendedBytes(first) + selectionBytes(method, density, t);
-            return new BenchResult(method, t, 1, device.id() + " (" + device.name() + ")", first.density(t),
+            return new BenchResult(method, t, batch, device.id() + " (" + device.name() + ")", first.density(t),
                     median(span) / 1e3, median(wall) / 1e3, stageMicros, tasks, bytes, copyBytesPerSecond, check,
                     caches.length, repeats);
         }
