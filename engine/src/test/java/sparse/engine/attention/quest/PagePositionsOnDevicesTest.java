@@ -28,8 +28,8 @@ class PagePositionsOnDevicesTest {
 
     /** rows, visible, page, keep */
     static final int[][] CASES = {
-            {1, 1, 16, 1}, {4, 1000, 16, 12}, {3, 1001, 16, 7}, {32, 32768, 16, 409}, {2, 777, 32, 25},
-            {5, 300, 1, 40}};
+            {1, 1, 16, 1}, {2, 40, 16, 3}, {4, 1000, 16, 12}, {3, 1001, 16, 7}, {3, 1024, 16, 64},
+            {32, 32768, 16, 409}, {2, 777, 32, 25}, {2, 50, 16, 2}, {5, 300, 1, 40}};
 
     static Stream<Arguments> cases() {
         return MethodTests.onEveryDevice(CASES);

@@ -1,12 +1,9 @@
 package sparse.tasks.kernels.pages;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sparse.tasks.kernels.TestData;
@@ -73,38 +70,6 @@ class PageKernelsTest {
                 assertEquals(ref[0][(g * pages + pages - 1) * d + c], kmin[at], 0.0);
                 assertEquals(ref[1][(g * pages + pages - 1) * d + c], kmax[at], 0.0);
                 assertTrue(Float.isNaN(kmin[at - 1]), "touched another page");
-            }
-        }
-    }
-
-    /** Random ascending page lists, with the (partial) last page and without, expanded to positions. */
-    @ParameterizedTest(name = "rows={0} visible={1} page={2} keep={3}")
-    @CsvSource({"1,1,16,1", "2,40,16,3", "4,1000,16,12", "3,1001,16,7", "3,1024,16,64", "2,777,32,25", "2,50,16,2",
-            "5,300,1,40"})
-    void pagePositionsMatchTheReference(int rows, int visible, int page, int keep) {
-        long seed = TestData.seed("pagePositions");
-        SplittableRandom r = new SplittableRandom(seed);
-        int pages = (visible + page - 1) / page, pageStride = pages + 2, listStride = keep * page + 3;
-        int[] pageLists = TestData.poisonedInts(rows * pageStride);
-        int[][] kept = new int[rows][];
-        for (int row = 0; row < rows; row++) {
-            boolean withLast = row % 2 == 0 || keep == pages;
-            int others = withLast ? keep - 1 : keep;
-            IntStream earlier = others == 0 ? IntStream.empty() : r.ints(0, pages - 1).distinct().limit(others);
-            kept[row] = IntStream.concat(earlier, withLast ? IntStream.of(pages - 1) : IntStream.empty()).sorted()
-                    .toArray();
-            System.arraycopy(kept[row], 0, pageLists, row * pageStride, keep);
-        }
-        int[] indices = TestData.poisonedInts(rows * listStride);
-        int[] counts = TestData.poisonedInts(rows);
-        PageKernels.pagePositions(pageLists, pageStride, keep, page, visible, rows, indices, counts, listStride);
-        for (int row = 0; row < rows; row++) {
-            int[] ref = QuestReference.pagePositions(kept[row], page, visible);
-            assertEquals(ref.length, counts[row], "count of row " + row);
-            assertArrayEquals(ref, Arrays.copyOfRange(indices, row * listStride, row * listStride + ref.length),
-                    "row " + row);
-            for (int i = row * listStride + ref.length; i < (row + 1) * listStride; i++) {
-                assertEquals(0xDEADBEEF, indices[i], "wrote past row " + row + "'s list");
             }
         }
     }
