@@ -16,6 +16,7 @@ import sparse.engine.graph.Scalar;
 import sparse.engine.graph.StepTiming;
 import sparse.engine.graph.TaskGraph;
 import sparse.tasks.kernels.attention.DecodeAttentionKernels;
+import sparse.tasks.kernels.select.SelectKernels;
 import sparse.tasks.lang.KernelSpec;
 
 /**
@@ -60,6 +61,8 @@ public abstract class IndexListAttention implements AttentionMethod {
      */
     private static final int ATTEND_GROUPS = 512;
     public static final int MAX_TILES_PER_CHUNK = 128;
+    private static final int RADIX_SELECT_GROUPS = 512;
+    private static final int MAX_RADIX_SELECT_CHUNK = 4096;
     /** The merge gives each lane of its work-groups at most this many chunks, where the device allows. */
     private static final int MERGE_CHUNKS_PER_LANE = 8;
 
@@ -238,6 +241,22 @@ public abstract class IndexListAttention implements AttentionMethod {
         }
         l.upload();
         return l.step(q, visible);
+    }
+
+    /**
+     * The radix select's chunk ({@link SelectKernels#radixSelectPass}) over {@code candidates}
+     * per row in {@code rows} rows: whole work-groups, as few as leave about
+     * RADIX_SELECT_GROUPS work-groups in all, of at most MAX_RADIX_SELECT_CHUNK candidates.
+     * Each pass's groups first read the last histogram, so fewer groups read less; longer chunks
+     * cost each group more. Measured on the H100 with SOCKET at P = 8 (select stage, 1024 → 512
+     * groups): per group 45.6 → 39.6 µs at 128K, 39.5 → 32.6 at 32K; per head 46.8 → 40.4 at
+     * 32K, and 73.4 → 78.3 at 128K, where the cap keeps 1024 groups. Quest's page select takes
+     * the same, not measured apart.
+     */
+    protected static int radixSelectChunk(long candidates, int rows) {
+        int local = SelectKernels.GROUP;
+        return (int) Math.clamp(roundUp(Math.ceilDiv(candidates * rows, RADIX_SELECT_GROUPS), local), local,
+                MAX_RADIX_SELECT_CHUNK);
     }
 
     /** A grid size: {@code n} rounded up to a multiple of {@code m}, at least {@code m}. */

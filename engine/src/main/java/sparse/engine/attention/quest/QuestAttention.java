@@ -28,13 +28,6 @@ public final class QuestAttention extends IndexListAttention {
     /** The select's passes are SELECT + pass ({@code select0}...), its last launch SELECT. */
     static final String SELECT = "select";
     static final String LIST = "list";
-    /**
-     * The page select splits each row into chunks that leave about this many work-groups in
-     * all, of at most MAX_SELECT_CHUNK pages: SOCKET's token select's choice (SocketAttention),
-     * not measured for pages.
-     */
-    private static final int SELECT_GROUPS = 512;
-    private static final int MAX_SELECT_CHUNK = 4096;
     /** Work-items per group of the scores, along the pages. */
     private static final int SCORE_GROUP = 256;
 
@@ -144,8 +137,7 @@ public final class QuestAttention extends IndexListAttention {
                     .withGrid(a.id(SCORES), Grid.of(roundUp(pageTotal, SCORE_GROUP), hq, SCORE_GROUP, 1));
             // the select: chunks of whole work-groups of pages, enough of them to fill a large GPU
             int local = SelectKernels.GROUP;
-            int chunk = (int) Math.clamp(roundUp(Math.ceilDiv((long) pageTotal * hq, SELECT_GROUPS), local), local,
-                    MAX_SELECT_CHUNK);
+            int chunk = radixSelectChunk(pageTotal, hq);
             int chunks = SelectKernels.radixChunks(pageTotal, 0, 0, chunk);
             selectChunk.set(chunk);
             selectChunks.set(chunks);

@@ -33,15 +33,6 @@ public final class SocketAttention extends IndexListAttention {
     /** The select's passes are SELECT + pass ({@code select0}...), its last launch SELECT. */
     static final String SELECT = "select";
     /**
-     * The select splits each row into chunks that leave about this many work-groups in all, of
-     * at most MAX_SELECT_CHUNK candidates. Each pass's groups first read the last histogram, so
-     * fewer groups read less; longer chunks cost each group more. Measured on the H100 at P = 8
-     * (select stage, 1024 → 512 groups): per group 45.6 → 39.6 µs at 128K, 39.5 → 32.6 at 32K;
-     * per head 46.8 → 40.4 at 32K, and 73.4 → 78.3 at 128K, where the cap keeps 1024 groups.
-     */
-    private static final int SELECT_GROUPS = 512;
-    private static final int MAX_SELECT_CHUNK = 4096;
-    /**
      * The scores spread each row over work-groups to leave about this many in all (twice as many
      * for split tables: at P = 10 per head on the H100, 2048 groups took 139 µs at 128K against
      * 157 with 1024; the local-memory kernel measured no faster with more)...
@@ -198,10 +189,8 @@ public final class SocketAttention extends IndexListAttention {
                             SocketHashKernels.TABLE_GROUP))
                     .withGrid(a.id(SCORES), Grid.of((long) groupsPerRow * local, scoreRows, local, 1));
             // the select: chunks of whole work-groups of candidates, enough of them to fill a large GPU
-            int candidates = step.visible() - b.sink() - b.window();
+            int chunk = radixSelectChunk(step.visible() - b.sink() - b.window(), a.rows());
             local = SelectKernels.GROUP;
-            int chunk = (int) Math.clamp(roundUp(Math.ceilDiv((long) candidates * a.rows(), SELECT_GROUPS), local),
-                    local, MAX_SELECT_CHUNK);
             int chunks = SelectKernels.radixChunks(step.visible(), b.sink(), b.window(), chunk);
             selectChunk.set(chunk);
             selectChunks.set(chunks);
