@@ -28,7 +28,15 @@ public final class Main implements Runnable {
             cmd.getErr().println("sparse: " + oneLine(e));
             return badInput ? BAD_INPUT : 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an Error, which picocli passes on: the run asked for more Java heap than the JVM has
+            cli.getErr().println("sparse: out of Java heap (" + e.getMessage() + "; at most "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): ask for less (a shorter context, a"
+                    + " smaller batch) or give the JVM more, e.g. SPARSE_JAVA_OPTS=-Xmx64g");
+            return 1;
+        }
     }
 
     private static String oneLine(Throwable e) {

@@ -139,12 +139,19 @@ public final class DecodeBenchmark {
         }
     }
 
-    /** Caches to rotate at {@code context}: enough to hold {@link #ROTATED_BYTES}, at least 2, as memory allows. */
+    /**
+     * Caches to rotate at {@code context}: enough to hold {@link #ROTATED_BYTES}, at least 2, as
+     * device memory and the Java heap allow (at least 1).
+     */
     public int caches(int context) {
         long bytes = BenchInputs.cacheBytes(shape, context);
         int wanted = (int) Math.clamp(Math.ceilDiv(ROTATED_BYTES, bytes), 2, MAX_CACHES);
-        // each cache is a layer on the device: K and V, and about as much again for the method's arrays
-        long fit = device.freeMemoryBytes() * 3 / 4 / (2 * bytes + (long) shape.hq() * context * 16);
+        // each cache is a layer on the device: K and V, and about as much again for the method's
+        // arrays; on the host too, where the arrays' Java twins live
+        long perCache = 2 * bytes + (long) shape.hq() * context * 16;
+        Runtime jvm = Runtime.getRuntime();
+        long freeHeap = jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory());
+        long fit = Math.min(device.freeMemoryBytes(), freeHeap) * 3 / 4 / perCache;
         return (int) Math.clamp(fit, 1, wanted);
     }
 
