@@ -59,7 +59,7 @@ public abstract class IndexListAttention implements AttentionMethod {
      * 220.7 at 128K, per group (P = 8) 98.1 → 95.0 at 128K, the oracle's attend 20.3 → 17.4 at
      * 32K; Quest and the rest unchanged.
      */
-    private static final int ATTEND_GROUPS = 512;
+    public static final int ATTEND_GROUPS = 512;
     public static final int MAX_TILES_PER_CHUNK = 128;
     private static final int RADIX_SELECT_GROUPS = 512;
     private static final int MAX_RADIX_SELECT_CHUNK = 4096;

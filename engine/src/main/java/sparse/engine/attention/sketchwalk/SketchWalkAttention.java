@@ -7,6 +7,7 @@ import sparse.engine.attention.DecodeResult;
 import sparse.engine.attention.LayerCache;
 import sparse.engine.attention.LayerPlan;
 import sparse.engine.attention.LayerPlans;
+import sparse.engine.attention.dense.IndexListAttention;
 import sparse.engine.backend.Device;
 import sparse.engine.backend.Grid;
 import sparse.engine.graph.DataTransferMode;
@@ -52,14 +53,13 @@ import sparse.tasks.lang.KernelSpec;
 public final class SketchWalkAttention implements AttentionMethod {
     /**
      * The attention splits its keys into chunks of whole tiles, at least {@link #MIN_TILES_PER_CHUNK}
-     * and at most {@link #MAX_TILES_PER_CHUNK}, as few as leave about this many work-groups: fewer
-     * than an H100 holds at once (132 SMs, 6 groups of the attention kernel each), since a partial
-     * second wave costs more than longer chunks do (measured at 128K: 12 tiles a chunk, 528
-     * groups, 44–46 µs; 4 to 8 tiles, 800 to 1600 groups, 50–56 µs), as for the index-list
-     * attention's chunks. Step at 128K, twice each in one run (300bcc4): 640 groups 102.6, 101.6
+     * and at most {@link #MAX_TILES_PER_CHUNK}, as few as leave about
+     * {@link IndexListAttention#ATTEND_GROUPS} work-groups, the index-list attention's rule: fewer
+     * than an H100 holds at once, since a partial second wave costs more than longer chunks do
+     * (measured at 128K: 12 tiles a chunk, 528 groups, 44–46 µs; 4 to 8 tiles, 800 to 1600
+     * groups, 50–56 µs). Step at 128K, twice each in one run (300bcc4): 640 groups 102.6, 101.6
      * µs; 512 groups 99.9, 99.4; 32K unchanged (58.8–59.8).
      */
-    private static final int WAVE_GROUPS = 512;
     private static final int MIN_TILES_PER_CHUNK = 4;
     public static final int MAX_TILES_PER_CHUNK = 32;
     /** Chunks per attention launch, at most (the partials' room). */
@@ -304,11 +304,11 @@ public final class SketchWalkAttention implements AttentionMethod {
             return new DecodeResult(selected, out.clone());
         }
 
-        /** Chunks of the attention over {@code keys} keys (see {@link #WAVE_GROUPS}). */
+        /** Chunks of the attention over {@code keys} keys (see {@link IndexListAttention#ATTEND_GROUPS}). */
         private int chunks(long keys, int headBlocks) {
             long tiles = Math.max(1, Math.ceilDiv(keys, BlockSparseKernels.TILE_KEYS));
             long perChunk = tilesPerChunk > 0 ? tilesPerChunk
-                    : Math.clamp(Math.ceilDiv(tiles * headBlocks, WAVE_GROUPS), MIN_TILES_PER_CHUNK, MAX_TILES_PER_CHUNK);
+                    : Math.clamp(Math.ceilDiv(tiles * headBlocks, IndexListAttention.ATTEND_GROUPS), MIN_TILES_PER_CHUNK, MAX_TILES_PER_CHUNK);
             return (int) Math.clamp(Math.ceilDiv(tiles, perChunk), 1, MAX_CHUNKS);
         }
 
